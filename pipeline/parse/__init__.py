@@ -1,0 +1,153 @@
+"""Parse: Document -> report record. Pure functions: no I/O, no Dagster, no DuckDB."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from pipeline.extract.document import Document
+from pipeline.parse.gazetteer import locate
+from pipeline.parse.meta import agency_kind, find_sections, find_title, mentions_legacy, narrative_numbers
+from pipeline.parse.table2 import read_table2
+from pipeline.parse.table3 import find_start, read_table3
+from pipeline.parse.table4 import read_table4
+from pipeline.record import (
+    APPLICATION_ROWS,
+    DISPOSITION_ROWS,
+    PROACTIVE_ITEMS,
+    RL_GROUPS,
+    empty_record,
+)
+
+__all__ = ["parse_document"]
+
+FIRST_YEAR, LAST_YEAR = 2019, 2100
+
+
+def _num(v: Decimal | None) -> int | float | None:
+    if v is None:
+        return None
+    return int(v) if v == v.to_integral_value() else float(v)
+
+
+def parse_document(doc: Document) -> dict[str, Any]:
+    """Turn a Document into a report record (status and problems say what could not be read)."""
+    rec = empty_record()
+    if doc.fatal:
+        rec["status"] = "failed"
+        rec["problems"] = list(doc.problems) or ["nothing could be read from the file"]
+        return rec
+    lines = doc.lines
+    if not lines:
+        rec["status"] = "not_a_report"
+        rec["problems"] = [*doc.problems, "the file holds no text"]
+        return rec
+    problems: list[str] = list(doc.problems)
+
+    title = find_title(lines)
+    sections = find_sections(lines)
+    full_text = doc.text
+    year = title.year
+    if year is None:
+        problems.append("report year not found in the title")
+    name = title.name
+    if name is None:
+        problems.append("agency name not found in the title")
+
+    t3_begin = sections.get(3, 0)
+    t3 = read_table3(lines, t3_begin if find_start(lines, t3_begin) is not None else 0)
+    t4_begin = t3.end_line if t3.found else sections.get(4, sections.get(3, 0))
+    t4 = read_table4(lines, t4_begin)
+    t2_start = sections.get(2, 0)
+    t2_end = find_start(lines, t2_start) if t3.found else None
+    if t2_end is None or t2_end <= t2_start:
+        t2_end = sections.get(3, len(lines))
+    year_fmt = 2021 if (year or 2021) >= 2021 else 2019
+    t2 = read_table2(lines[t2_start:t2_end], t3.fmt if t3.found else year_fmt)
+
+    if not (t2.found or t3.found or t4.found):
+        if year is not None and year < FIRST_YEAR:
+            rec["status"] = "legacy_format"
+            problems.append(f"report year {year} predates the 2019 national format; not parsed")
+        elif title.line is not None or (mentions_legacy(full_text) and "年度报告" in full_text):
+            rec["status"] = "partial" if (year or FIRST_YEAR) >= FIRST_YEAR else "legacy_format"
+            problems.append("looks like an annual report, but none of tables 二, 三, 四 was found")
+        else:
+            rec["status"] = "not_a_report"
+            problems.append(
+                "not an OGI annual report: no title '…政府信息公开工作年度报告' and none of its tables"
+            )
+        rec["problems"] = problems
+        _fill_meta(rec, name, year, full_text, None)
+        return rec
+
+    fmt = t2.fmt or (t3.fmt if t3.found else year_fmt)
+    _fill_meta(rec, name, year, full_text, fmt)
+
+    # table 二
+    rec["proactive"] = t2.items if t2.found else {
+        code: {m: None for m in measures} for code, (_l, measures) in PROACTIVE_ITEMS[fmt].items()
+    }
+    if not t2.found:
+        problems.append("table 二 (主动公开) not found")
+    # table 三
+    rows: dict[str, list] = {}
+    for code in APPLICATION_ROWS:
+        vals = t3.rows.get(code) if code in DISPOSITION_ROWS[t3.fmt] or code not in DISPOSITION_ROWS[2021] else None
+        rows[code] = [_num(v) for v in vals] if vals is not None else [None] * 7
+    rec["applications"]["rows"] = rows
+    if not t3.found:
+        problems.append("table 三 (收到和处理政府信息公开申请) not found")
+    elif t3.fmt != fmt:
+        problems.append(
+            f"table 三 is in the {t3.fmt} layout while table 二 is {fmt}: （六）其他处理 read as "
+            + ("one row (other_other)" if t3.fmt == 2019 else "three sub-rows")
+        )
+    # table 四
+    for g, group in enumerate(RL_GROUPS):
+        rec["review_litigation"][group] = [_num(v) for v in t4.values[g * 5 : g * 5 + 5]]
+    if not t4.found:
+        problems.append("table 四 (行政复议、行政诉讼) not found")
+
+    # narrative: the prose of 一、总体情况
+    n_start = sections.get(1, 0)
+    n_end = sections.get(2, t2_start if t2_start > n_start else len(lines))
+    prose = "\n".join(line.text for line in lines[n_start:n_end] if line.cells is None)
+    items, apps = narrative_numbers(prose)
+    rec["narrative"] = {"items_published": items, "applications_received": apps}
+
+    for part in (t2, t3, t4):
+        rec["repairs"].extend(part.repairs)
+        rec["provenance"].update(part.provenance)
+        problems.extend(part.problems)
+
+    unresolved = [
+        f"applications.{code}.{c}"
+        for code, vals in rows.items()
+        for c, v in zip(rec["applications"]["columns"], vals, strict=True)
+        if v is None and (code in DISPOSITION_ROWS[t3.fmt] or code not in DISPOSITION_ROWS[2021])
+    ]
+    if t3.found and unresolved:
+        problems.append(f"table 三: {len(unresolved)} cell(s) could not be read: {', '.join(unresolved[:6])}")
+    if year is not None and year < FIRST_YEAR:
+        rec["status"] = "legacy_format"
+        problems.append(f"report year {year} predates the 2019 national format")
+    else:
+        rec["status"] = "ok" if not problems else "partial"
+    rec["problems"] = problems
+    return rec
+
+
+def _fill_meta(rec: dict, name: str | None, year: int | None, text: str, fmt: int | None) -> None:
+    rec["year"] = year
+    rec["format_version"] = fmt
+    if name:
+        region = locate(name, text[:3000])
+        rec["agency"].update(
+            name=name,
+            province=region.province,
+            city=region.city,
+            county=region.county,
+            admin_code=region.admin_code,
+            kind=agency_kind(name),
+        )

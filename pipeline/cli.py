@@ -1,0 +1,68 @@
+"""`ogi` command line: parse, check and run (typer)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help="OGI annual reports: parse, check, run.")
+
+
+def iter_files(paths: list[Path]) -> list[Path]:
+    """Files named, and every file under folders named, in a stable order."""
+    out: list[Path] = []
+    for p in paths:
+        if p.is_dir():
+            out.extend(sorted(f for f in p.rglob("*") if f.is_file() and not f.name.startswith(".")))
+        elif p.is_file():
+            out.append(p)
+        else:
+            raise typer.BadParameter(f"no such file or folder: {p}")
+    return out
+
+
+@app.command()
+def parse(
+    paths: Annotated[list[Path], typer.Argument(help="report files or folders")],
+    as_json: Annotated[bool, typer.Option("--json", help="one JSON record per line (JSON Lines)")] = False,
+) -> None:
+    """Parse report files into report records."""
+    from pipeline.report import parse_bytes
+    from pipeline.summary import summarize_record
+
+    for f in iter_files(paths):
+        record = parse_bytes(f.read_bytes(), str(f))
+        if as_json:
+            sys.stdout.write(json.dumps(record, ensure_ascii=False, default=str) + "\n")
+        else:
+            sys.stdout.write(summarize_record(record) + "\n")
+
+
+@app.command()
+def check(
+    paths: Annotated[list[Path], typer.Argument(help="report files or folders")],
+    as_json: Annotated[bool, typer.Option("--json", help="one finding per line")] = False,
+) -> None:
+    """Run the accounting-identity rules on files, without the warehouse."""
+    from pipeline.quality.check_cli import check_command
+
+    check_command(iter_files(paths), as_json=as_json)
+
+
+@app.command()
+def run(
+    raw_dir: Annotated[Path | None, typer.Option(help="raw batches folder (default: $OGI_RAW_DIR or data/raw)")] = None,
+    warehouse_dir: Annotated[Path | None, typer.Option(help="warehouse folder (default: $OGI_WAREHOUSE_DIR)")] = None,
+) -> None:
+    """Run the nightly job once, in process, and print a summary."""
+    from pipeline.load.run_cli import run_command
+
+    run_command(raw_dir=raw_dir, warehouse_dir=warehouse_dir)
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,101 @@
+"""Plain text and markdown: bytes -> Document.
+
+Encodings seen in the wild: UTF-8 (with or without BOM), GBK/GB18030 from Windows tools, UTF-16
+from Word's "save as text". Strict UTF-8 first (cheap and unambiguous), then the BOMs, then
+GB18030 (a superset of GBK and GB2312), then charset-normalizer for anything else.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+
+from pipeline.extract.document import Document, Line
+from pipeline.extract.normalize import normalize_cell, normalize_text
+
+_BOMS = [
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+]
+_MD_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
+_DASH_ROW = re.compile(r"^[\s\-=_|:+\t]*$")
+
+
+class DecodeError(ValueError):
+    """The bytes are not text in any encoding we recognise."""
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """Return (text, encoding name). Raises DecodeError for binary data."""
+    for bom, enc in _BOMS:
+        if data.startswith(bom):
+            return data.decode(enc, errors="replace"), enc
+    head = data[:8192]
+    if b"\x00" in head:
+        # UTF-16 without a BOM has a NUL in every other byte of ASCII text
+        even, odd = head[0::2].count(0), head[1::2].count(0)
+        if odd > len(head) // 4 and even == 0:
+            return data.decode("utf-16-le", errors="replace"), "utf-16-le"
+        if even > len(head) // 4 and odd == 0:
+            return data.decode("utf-16-be", errors="replace"), "utf-16-be"
+        raise DecodeError("binary data (NUL bytes), not text")
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("gb18030"), "gb18030"
+    except UnicodeDecodeError:
+        pass
+    from charset_normalizer import from_bytes  # lazy: only for the rare odd encoding
+
+    best = from_bytes(data).best()
+    if best is None:
+        raise DecodeError("not text in any known encoding")
+    return str(best), best.encoding
+
+
+def split_cells(line: str) -> list[str] | None:
+    """Cells of a tab- or pipe-separated line; None for a line of free text."""
+    if "\t" in line:
+        return [normalize_cell(c) for c in line.split("\t")]
+    stripped = line.strip()
+    if stripped.count("|") >= 2 and (stripped.startswith("|") or stripped.count("|") >= 3):
+        parts = stripped.split("|")
+        if stripped.startswith("|"):
+            parts = parts[1:]
+        if stripped.endswith("|"):
+            parts = parts[:-1]
+        return [normalize_cell(c) for c in parts]
+    return None
+
+
+def lines_from_text(text: str) -> list[Line]:
+    """Split decoded text into normalised Lines, dropping blank and ruler lines."""
+    out: list[Line] = []
+    for n, raw in enumerate(text.splitlines(), 1):
+        if not raw.strip() or _DASH_ROW.match(raw) or _MD_SEPARATOR.match(raw):
+            continue
+        cells = split_cells(raw)
+        if cells is not None:
+            if not any(cells):
+                continue
+            out.append(Line(text="\t".join(cells), lineno=n, raw=raw, cells=cells))
+        else:
+            out.append(Line(text=normalize_cell(normalize_text(raw)), lineno=n, raw=raw))
+    return out
+
+
+def read_text(data: bytes, fmt: str = "txt") -> Document:
+    """Read plain text or markdown bytes into a Document."""
+    try:
+        text, encoding = decode(data)
+    except DecodeError as exc:
+        return Document(lines=[], format=fmt, problems=[str(exc)], fatal=True)
+    doc = Document(lines=lines_from_text(text), format=fmt, encoding=encoding)
+    if "\ufffd" in text:
+        doc.problems.append("some bytes could not be decoded and were replaced")
+    return doc

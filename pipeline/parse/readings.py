@@ -1,0 +1,139 @@
+"""Every plausible way to read a run of number tokens as exactly ``n`` cells.
+
+Extraction damages numeric rows in a few known ways: cells run together (``452001048``), one
+number split in two (``1 2``), a cell lost (6 numbers for 7 columns), stray extra numbers.
+``readings`` enumerates the readings that undo such damage, each with a cost (how much it
+changed) and the notes a repair record needs. It does not choose: the table readers choose with
+the accounting identities, so a reading is only picked because the form's own arithmetic says so.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from pipeline.parse.tokens import Tok
+
+MAX_READINGS = 400
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    values: tuple[Decimal | None, ...]
+    sources: tuple[Tok | None, ...]
+    cost: int
+    notes: tuple[str, ...]
+    gaps: tuple[int, ...] = ()  # positions of cells taken as lost in extraction
+
+
+def _splits(digits: str, k: int) -> list[list[str]]:
+    """Ways to cut a digit string into k numbers with no leading zeros."""
+    if k == 1:
+        return [[digits]] if (digits == "0" or not digits.startswith("0")) else []
+    out: list[list[str]] = []
+    first_max = len(digits) - (k - 1)
+    for i in range(1, first_max + 1):
+        head = digits[:i]
+        if len(head) > 1 and head.startswith("0"):
+            break
+        for rest in _splits(digits[i:], k - 1):
+            out.append([head, *rest])
+            if len(out) > MAX_READINGS:
+                return out
+    return out
+
+
+def _is_int_tok(t: Tok) -> bool:
+    return t.kind == "num" and t.text.isdigit()
+
+
+def readings(toks: list[Tok], n: int, *, max_missing: int = 2) -> list[Reading]:
+    """Readings of ``toks`` (num and blank tokens, in order) as exactly ``n`` cells.
+
+    A blank token is a cell that is empty in the source (None). Costs: a split or a join 1 in free
+    text (3 inside a real cell, where run-together digits are unlikely), a lost cell 2, a dropped
+    stray number 3.
+    """
+    toks = [t for t in toks if t.kind in ("num", "blank")]
+    results: dict[tuple, Reading] = {}
+
+    def emit(vals: list, srcs: list, cost: int, notes: list[str], gaps: tuple[int, ...] = ()) -> None:
+        key = (tuple(vals), gaps)
+        old = results.get(key)
+        if old is None or cost < old.cost:
+            results[key] = Reading(tuple(vals), tuple(srcs), cost, tuple(notes), gaps)
+
+    def walk(i: int, vals: list, srcs: list, cost: int, notes: list[str]) -> None:
+        if len(results) > MAX_READINGS or len(vals) > n or cost > 12:
+            return
+        if i == len(toks):
+            if len(vals) == n:
+                emit(vals, srcs, cost, notes)
+            return
+        t = toks[i]
+        if t.kind == "blank":
+            walk(i + 1, [*vals, None], [*srcs, t], cost, notes)
+            return
+        walk(i + 1, [*vals, t.value], [*srcs, t], cost, notes)
+        if _is_int_tok(t) and len(t.text) > 1:
+            room = n - len(vals) - (len(toks) - i - 1)  # cells this token may stand for
+            for k in range(2, min(len(t.text), max(room, 0)) + 1):
+                for parts in _splits(t.text, k):
+                    walk(
+                        i + 1,
+                        [*vals, *(Decimal(p) for p in parts)],
+                        [*srcs, *([t] * k)],
+                        cost + (3 if t.cell else 1) * (k - 1),
+                        [*notes, f"digits {t.text!r} read as {'|'.join(parts)} (cells run together)"],
+                    )
+        if (
+            i + 1 < len(toks)
+            and _is_int_tok(t)
+            and _is_int_tok(toks[i + 1])
+            and toks[i + 1].gap_before == " "
+            and toks[i + 1].line is t.line
+            and not t.text.startswith("0")
+        ):
+            joined = t.text + toks[i + 1].text
+            walk(
+                i + 2,
+                [*vals, Decimal(joined)],
+                [*srcs, t],
+                cost + 2,
+                [*notes, f"numbers {t.text!r} {toks[i + 1].text!r} read as one number {joined} (split by a space)"],
+            )
+
+    walk(0, [], [], 0, [])
+    count = len(toks)
+    if count < n and max_missing:
+        # lost cells: insert a gap anywhere (the identities will say where, and may fill it)
+        for missing in range(1, max_missing + 1):
+            if count + missing > n:
+                break
+            for base in readings(toks, n - missing, max_missing=0):
+                if base.cost:
+                    continue  # a lost cell on top of re-cut digits is too much guessing
+                for pos in _positions(n, missing):
+                    vals = list(base.values)
+                    srcs = list(base.sources)
+                    for p in pos:
+                        vals.insert(p, None)
+                        srcs.insert(p, None)
+                    emit(vals, srcs, base.cost + 2 * missing, [*base.notes, f"{missing} cell(s) lost in extraction"], pos)
+    if not results and count > n:
+        nums = toks
+        for start in range(0, count - n + 1):
+            window = nums[start : start + n]
+            emit(
+                [t.value if t.kind == "num" else None for t in window],
+                window,
+                3 + min(start, count - n - start),
+                [f"{count - n} stray number(s) ignored ({count} numbers for {n} cells)"],
+            )
+    return sorted(results.values(), key=lambda r: r.cost)
+
+
+def _positions(n: int, missing: int) -> list[tuple[int, ...]]:
+    if missing == 1:
+        return [(p,) for p in range(n)]
+    return [(a, b) for a in range(n) for b in range(a + 1, n)]

@@ -1,0 +1,128 @@
+"""Table 二 (proactive disclosure): item rows (规章, 行政许可 …) and their measures.
+
+The form version decides the measures (2021: 本年制发件数/本年废止件数/现行有效件数 …; 2019:
+本年新制作数量/本年新公开数量/对外公开总数量, 上一年项目数量/本年增/减/处理决定数量 …). The
+version is read off the column headers; when they are missing the caller's guess is used.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from pipeline.extract.document import Line
+from pipeline.parse.labels import match_item
+from pipeline.parse.readings import readings
+from pipeline.parse.tokens import Tok, tokenize_line
+from pipeline.record import MONEY_MEASURES, PROACTIVE_ITEMS
+
+MARKERS_2021 = re.compile(r"本年制发件数|本年废止件数|本年度止件数|现行有效件数|本年收费金额|行政规范性文件|本年处理决定数量")
+MARKERS_2019 = re.compile(r"本年新制作数量|本年新公开数量|对外公开总数量|上一年项目数量|本年增/?减|其他对外管理服务|政府集中采购|采购总金额")
+
+
+@dataclass
+class Table2:
+    items: dict[str, dict[str, object]] = field(default_factory=dict)
+    fmt: int | None = None  # what the headers say, None if they say nothing
+    found: bool = False
+    repairs: list[dict] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    provenance: dict[str, dict] = field(default_factory=dict)
+
+
+def detect_format(lines: list[Line]) -> int | None:
+    text = "".join(line.text for line in lines).replace(" ", "")
+    n21 = len(MARKERS_2021.findall(text))
+    n19 = len(MARKERS_2019.findall(text))
+    if n21 == n19 == 0:
+        return None
+    return 2021 if n21 >= n19 else 2019
+
+
+def _as_number(v: Decimal, money: bool) -> int | float:
+    if not money and v == v.to_integral_value():
+        return int(v)
+    return float(v) if v != v.to_integral_value() else int(v)
+
+
+def read_table2(lines: list[Line], fallback_fmt: int) -> Table2:
+    out = Table2(fmt=detect_format(lines))
+    fmt = out.fmt or fallback_fmt
+    spec = PROACTIVE_ITEMS[fmt]
+    region_text = "".join(line.text for line in lines)
+    procurement_in_10k = bool(re.search(r"采购总金额[^\n]{0,6}万元", region_text))
+    found: dict[str, list[Tok]] = {}
+    label_line: dict[str, Line] = {}
+    current: str | None = None
+    for line in lines:
+        toks = tokenize_line(line)
+        merged: list[Tok] = []
+        for t in toks:
+            if t.kind == "text" and merged and merged[-1].kind == "text" and not t.cell:
+                p = merged[-1]
+                merged[-1] = Tok("text", p.text + t.text, p.line, p.cell, gap_before=p.gap_before)
+            else:
+                merged.append(t)
+        for t in merged:
+            if t.kind == "text":
+                code = match_item(t.text)
+                if code and code in spec and code not in found:
+                    current = code
+                    found[code] = []
+                    label_line[code] = line
+                else:
+                    current = None  # a header or a note ends the item's numbers
+            elif current is not None:
+                found[current].append(t)
+    out.found = bool(found)
+    for code, toks in found.items():
+        measures = spec[code][1]
+        idx = [k for k, t in enumerate(toks) if t.kind == "num"]
+        toks = toks[idx[0] : idx[-1] + 1] if idx else []
+        values: list[Decimal | None] = [None] * len(measures)
+        if toks:
+            opts = readings(toks, len(measures), max_missing=len(measures) - 1)
+            # a short row fills its first measures; the rest were left blank
+            opts.sort(key=lambda r: (r.cost, r.gaps and -min(r.gaps)))
+            if opts:
+                best = opts[0]
+                values = list(best.values)
+                for note in best.notes:
+                    if "lost in extraction" not in note:
+                        out.repairs.append({"where": f"proactive.{code}", "why": note})
+                for k, src in enumerate(best.sources):
+                    if src is not None:
+                        out.provenance[f"proactive.{code}.{measures[k]}"] = {
+                            "line": src.line.lineno,
+                            "page": src.line.page,
+                            "raw": src.line.raw,
+                        }
+            else:
+                out.problems.append(f"table 二 item {code}: numbers could not be read")
+        item: dict[str, object] = {}
+        for k, m in enumerate(measures):
+            v = values[k]
+            tok = None
+            if v is not None:
+                money = m in MONEY_MEASURES
+                if m == "amount_yuan":
+                    src_unit = next((t.unit for t in toks if t.kind == "num" and t.unit), None)
+                    if src_unit == "万元" or (src_unit is None and procurement_in_10k):
+                        v = v * 10000
+                        out.repairs.append({"where": f"proactive.{code}.{m}", "why": "converted 万元 to 元"})
+                elif m == "amount_10k_yuan":
+                    tok = next((t for t in toks if t.kind == "num" and t.unit == "元"), None)
+                    if tok is not None:
+                        v = v / 10000
+                        out.repairs.append({"where": f"proactive.{code}.{m}", "why": "converted 元 to 万元"})
+                item[m] = _as_number(v, money)
+            else:
+                item[m] = None
+        out.items[code] = item
+    for code, (label, measures) in spec.items():
+        if code not in out.items:
+            out.items[code] = {m: None for m in measures}
+            if out.found:
+                out.problems.append(f"table 二 item {code} ({label}) not found")
+    return out

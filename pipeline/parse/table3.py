@@ -1,0 +1,258 @@
+"""Table 三 (applications received and how they were handled) from the token stream.
+
+1. Walk the tokens from the first row label: a text token that names a row opens it; numbers
+   (and blank cells) go to the open row; text naming no row is a wrapped label or a group
+   header and is skipped.
+2. For each row, enumerate readings of its numbers as 7 cells (``readings``).
+3. Choose one reading per row, minimising identity violations: first the row identity, then the
+   column identities' total residual, then the cost of the reading. A reading is never chosen
+   over a cleaner one unless the form's arithmetic prefers it, so a source error stays visible.
+4. Where two readings remain equally good and differ, the differing cells become null with a
+   problem; then cells the identities determine (a lost cell, a column that is all zero) are
+   filled, each with a repair.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from pipeline.extract.document import Line
+from pipeline.parse.identities import column_residuals, fill_table3, row_residual
+from pipeline.parse.labels import fuzzy_row, match_rows
+from pipeline.parse.readings import Reading, readings
+from pipeline.parse.tokens import Tok, tokenize_line
+from pipeline.record import APPLICANT_COLUMNS, APPLICATION_ROWS, DISPOSITION_ROWS
+
+ORDER = {code: i for i, code in enumerate(APPLICATION_ROWS)}
+_STOP_WORDS = ("行政复议", "行政诉讼", "存在的主要问题", "其他需要报告")
+
+
+@dataclass
+class Table3:
+    rows: dict[str, list[Decimal | None]] = field(default_factory=dict)
+    fmt: int = 2021
+    repairs: list[dict] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    provenance: dict[str, dict] = field(default_factory=dict)
+    found: bool = False
+    end_line: int = 0  # index (into the lines given) after the table
+
+
+def find_start(lines: list[Line], begin: int = 0) -> int | None:
+    """Index of the line holding the 一、本年新收 row label, confirmed by 上年结转 soon after."""
+    for i in range(begin, len(lines)):
+        if "新收" not in lines[i].text and "本年" not in lines[i].text:
+            continue
+        toks = tokenize_line(lines[i])
+        if any(t.kind == "text" and "new_received" in match_rows(t.text) for t in toks):
+            window = " ".join(x.text for x in lines[i : i + 8])
+            if "结转" in window:
+                return i
+    return None
+
+
+def _assign(lines: list[Line], start: int) -> tuple[dict[str, list[Tok]], dict[str, Tok], int, list[dict]]:
+    """Step 1: group number tokens under the row label they follow."""
+    nums: dict[str, list[Tok]] = {}
+    labels: dict[str, Tok] = {}
+    repairs: list[dict] = []
+    current: str | None = None
+    pointer = -1  # order of the last row that received numbers
+    end = len(lines)
+    for li in range(start, len(lines)):
+        toks = tokenize_line(lines[li])
+        if current == "carried_forward" and _count(nums.get(current, [])) >= 7 and any(
+            t.kind == "text" for t in toks
+        ):
+            end = li
+            break
+        if any(t.kind == "text" and any(w in t.text for w in _STOP_WORDS) for t in toks):
+            end = li
+            break
+        # in free text, consecutive words form one label
+        merged: list[Tok] = []
+        for t in toks:
+            if t.kind == "text" and merged and merged[-1].kind == "text" and not t.cell:
+                prev = merged[-1]
+                merged[-1] = Tok("text", prev.text + t.text, prev.line, prev.cell, gap_before=prev.gap_before)
+            else:
+                merged.append(t)
+        for t in merged:
+            if t.kind == "text":
+                code = _pick(match_rows(t.text), pointer, nums)
+                if code is None and current is not None and _count(nums.get(current, [])) >= 7:
+                    fz = fuzzy_row(t.text)
+                    if fz and ORDER[fz[0]] > pointer and fz[0] not in nums:
+                        code = fz[0]
+                        repairs.append(
+                            {
+                                "where": f"applications.{code}",
+                                "why": f"row label {t.text!r} matched {code} fuzzily (score {fz[1]:.0f})",
+                            }
+                        )
+                if code is not None:
+                    current = code
+                    nums.setdefault(code, [])
+                    labels[code] = t
+            elif current is not None:
+                nums[current].append(t)
+                if t.kind == "num":
+                    pointer = ORDER[current]
+    return nums, labels, end, repairs
+
+
+def _count(toks: list[Tok]) -> int:
+    return sum(1 for t in toks if t.kind == "num")
+
+
+def _pick(codes: list[str], pointer: int, nums: dict[str, list[Tok]]) -> str | None:
+    """The row a label names: the first candidate at or after the current row, not yet filled."""
+    if not codes:
+        return None
+    if len(codes) > 1 and "other_other" in codes:
+        codes = [c for c in codes if c != "other_other"] or codes
+    ahead = [c for c in codes if ORDER[c] > pointer and _count(nums.get(c, [])) == 0]
+    if ahead:
+        return min(ahead, key=ORDER.get)
+    return None
+
+
+def _trim(toks: list[Tok]) -> list[Tok]:
+    """Blank cells before the first and after the last number are merged label cells."""
+    idx = [i for i, t in enumerate(toks) if t.kind == "num"]
+    if not idx:
+        return []
+    return toks[idx[0] : idx[-1] + 1]
+
+
+def _solve_row(r: Reading) -> tuple[tuple, int]:
+    """Fill one unknown cell from the row identity; return (values, row-violation 0/1)."""
+    vals = list(r.values)
+    unknown = [i for i, v in enumerate(vals) if v is None]
+    if len(unknown) == 1:
+        i = unknown[0]
+        if i == 6:
+            vals[6] = sum(vals[:6], Decimal(0))
+        else:
+            v = vals[6] - sum((x for j, x in enumerate(vals[:6]) if j != i), Decimal(0))
+            if v < 0:
+                return tuple(vals), 1
+            vals[i] = v
+    res = row_residual(vals)
+    return tuple(vals), 0 if res is None or res == 0 else 1
+
+
+def read_table3(lines: list[Line], begin: int = 0) -> Table3:
+    out = Table3()
+    start = find_start(lines, begin)
+    if start is None:
+        return out
+    out.found = True
+    nums, labels, out.end_line, out.repairs = _assign(lines, start)
+    # the 2021 form splits （六）其他处理 into three sub-rows; the 2019 form has one row
+    out.fmt = 2021 if ("other_no_correction" in nums or "other_no_fee" in nums) else 2019
+    wanted = [c for c in APPLICATION_ROWS if c in DISPOSITION_ROWS[out.fmt] or c not in DISPOSITION_ROWS[2021]]
+
+    # step 2: candidate readings per row
+    cands: dict[str, list[tuple[tuple, int, Reading]]] = {}
+    for code in wanted:
+        toks = _trim(nums.get(code, []))
+        opts: list[tuple[tuple, int, Reading]] = []
+        seen: set[tuple] = set()
+        for r in readings(toks, 7) if toks else []:
+            vals, viol = _solve_row(r)
+            if (vals, r.gaps) in seen:
+                continue
+            seen.add((vals, r.gaps))
+            opts.append((vals, viol, r))
+        if not opts:
+            if code in nums and toks:
+                out.problems.append(f"table 三 row {code}: {len(toks)} values could not be read as 7 cells")
+            elif code not in nums:
+                out.problems.append(f"table 三 row {code} not found")
+            empty = Reading((None,) * 7, (None,) * 7, 10, ())
+            opts = [((None,) * 7, 0, empty)]
+        opts.sort(key=lambda o: (o[1], o[2].cost))
+        cands[code] = opts
+
+    # step 3: choose, minimising (row violations, column residual, cost) by coordinate descent
+    choice = {code: 0 for code in cands}
+
+    def objective() -> tuple[int, Decimal, int]:
+        rows = {code: list(cands[code][choice[code]][0]) for code in cands}
+        viol = sum(cands[code][choice[code]][1] for code in cands)
+        resid = sum((abs(x) for x in column_residuals(rows, out.fmt)), Decimal(0))
+        cost = sum(cands[code][choice[code]][2].cost for code in cands)
+        return viol, resid, cost
+
+    best = objective()
+    ambiguous = [code for code in cands if len(cands[code]) > 1]
+    # a column lost in extraction is lost from every short row alike: try each position jointly
+    for pos in range(7):
+        trial = dict(choice)
+        for code in ambiguous:
+            ks = [k for k, o in enumerate(cands[code]) if o[2].gaps == (pos,)]
+            if ks:
+                trial[code] = min(ks, key=lambda k: (cands[code][k][1], cands[code][k][2].cost))
+        saved, choice = choice, trial
+        obj = objective()
+        if obj < best:
+            best = obj
+        else:
+            choice = saved
+    for _ in range(4):
+        improved = False
+        for code in ambiguous:
+            for k in range(len(cands[code])):
+                if k == choice[code]:
+                    continue
+                old = choice[code]
+                choice[code] = k
+                obj = objective()
+                if obj < best:
+                    best, improved = obj, True
+                else:
+                    choice[code] = old
+        if not improved:
+            break
+
+    # step 4: equally good readings that disagree -> null the disputed cells
+    rows: dict[str, list[Decimal | None]] = {}
+    for code in cands:
+        vals, _viol, reading = cands[code][choice[code]]
+        rows[code] = list(vals)
+        ties = []
+        for k, (alt, _v, r) in enumerate(cands[code]):
+            if k == choice[code] or alt == vals or r.cost != reading.cost or alt in ties:
+                continue
+            old = choice[code]
+            choice[code] = k
+            if objective() == best:
+                ties.append(alt)
+            choice[code] = old
+        for alt in ties:
+            for c in range(7):
+                if alt[c] != rows[code][c]:
+                    rows[code][c] = None
+        if ties:
+            out.problems.append(
+                f"table 三 row {code}: {len(ties) + 1} readings fit the identities equally well; "
+                "disputed cells left null"
+            )
+        for note in reading.notes:
+            out.repairs.append({"where": f"applications.{code}", "why": note})
+        for c, src in enumerate(reading.sources):
+            if src is not None:
+                out.provenance[f"applications.{code}.{APPLICANT_COLUMNS[c]}"] = _prov(src.line)
+            elif code in labels:
+                out.provenance[f"applications.{code}.{APPLICANT_COLUMNS[c]}"] = _prov(labels[code].line)
+
+    for code, c, v, why in fill_table3(rows, out.fmt):
+        out.repairs.append({"where": f"applications.{code}.{APPLICANT_COLUMNS[c]}", "why": f"filled {v}: {why}"})
+    out.rows = rows
+    return out
+
+
+def _prov(line: Line) -> dict:
+    return {"line": line.lineno, "page": line.page, "raw": line.raw}

@@ -1,0 +1,101 @@
+"""Lines -> a stream of text and number tokens, with provenance.
+
+Tables reach us as cells (tabs, pipes, HTML/DOCX/PDF grids) or as free text where a row is a
+label followed by numbers separated by spaces, or by nothing at all. Both become one stream:
+``Tok(kind='text'|'num'|'blank', ...)``. A number token keeps its digit string, because a run of
+digits may be several cells run together (``452001048`` = 45|2|0|0|1|0|48) and the table
+readers decide that with the identities, not here.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from pipeline.extract.document import Line
+
+# a number cell: optional sign, digits with optional thousands separators / decimals, optional unit
+_NUM = re.compile(
+    r"^(?P<sign>[+-]|增加|减少|增|减)?(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
+    r"(?P<unit>万元|亿元|元|件|条|个|项|次|人次|%)?$"
+)
+# text ending in digits, e.g. '一、本年新收政府信息公开申请数量4000004' (no separator at all)
+_TRAILING_DIGITS = re.compile(r"^(?P<text>.*[^\d.,+\-\s])(?P<num>\d+)$")
+_EMPTY_MARKS = {"", "-", "—", "–", "--", "——", "/", "\\", "无", "空", "—-", "/ /"}
+
+
+@dataclass(slots=True)
+class Tok:
+    kind: str  # 'text' | 'num' | 'blank'
+    text: str  # the token as read (normalised)
+    line: Line
+    cell: bool = False  # True when the token is a whole cell (a real cell boundary around it)
+    value: Decimal | None = None  # numbers only
+    unit: str | None = None
+    gap_before: str = ""  # what separated it from the previous token on the line: '' | ' ' | '\t'
+
+
+def parse_number(s: str) -> tuple[Decimal, str | None] | None:
+    """'1,234' -> 1234; '+12' -> 12; '减少3' -> -3; '12.5万元' -> (12.5, '万元'); else None."""
+    s = s.strip().replace("，", ",").replace(" ", "")
+    m = _NUM.match(s)
+    if not m:
+        return None
+    try:
+        value = Decimal(m.group("num").replace(",", ""))
+    except InvalidOperation:
+        return None
+    if m.group("sign") in ("-", "减少", "减"):
+        value = -value
+    return value, m.group("unit")
+
+
+def is_blank_mark(s: str) -> bool:
+    return s.strip() in _EMPTY_MARKS
+
+
+def _token_for(text: str, line: Line, cell: bool, gap: str) -> list[Tok]:
+    parsed = parse_number(text)
+    if parsed is not None:
+        return [Tok("num", text, line, cell, parsed[0], parsed[1], gap)]
+    m = _TRAILING_DIGITS.match(text)
+    if m and not re.search(r"[年月日号第]$", m.group("text")):
+        num = m.group("num")
+        return [
+            Tok("text", m.group("text"), line, False, gap_before=gap),
+            Tok("num", num, line, False, Decimal(num), None, ""),
+        ]
+    return [Tok("text", text, line, cell, gap_before=gap)]
+
+
+def tokenize_line(line: Line) -> list[Tok]:
+    """Tokens of one line: its cells if it has them, else whitespace-separated words."""
+    toks: list[Tok] = []
+    if line.cells is not None:
+        for cell in line.cells:
+            c = cell.strip()
+            if is_blank_mark(c):
+                toks.append(Tok("blank", c, line, True, gap_before="\t"))
+                continue
+            # a cell holding several numbers separated by spaces ('0 0 3') is several cells
+            parts = c.split(" ")
+            if len(parts) > 1 and all(parse_number(p) is not None for p in parts):
+                for i, p in enumerate(parts):
+                    toks.extend(_token_for(p, line, False, "\t" if i == 0 else " "))
+            else:
+                toks.extend(_token_for(c, line, True, "\t"))
+        return toks
+    for i, word in enumerate(line.text.split()):
+        if is_blank_mark(word) and word not in ("无",):
+            toks.append(Tok("blank", word, line, False, gap_before=" " if i else ""))
+            continue
+        toks.extend(_token_for(word, line, False, " " if i else ""))
+    return toks
+
+
+def tokenize(lines: list[Line]) -> list[Tok]:
+    out: list[Tok] = []
+    for line in lines:
+        out.extend(tokenize_line(line))
+    return out
