@@ -22,6 +22,8 @@ _BOMS = [
 ]
 _MD_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 _DASH_ROW = re.compile(r"^[\s\-=_|:+\t]*$")
+# page furniture that text extraction leaves between table rows: '- 3 -', '第 3 页', '3 / 12'
+PAGE_FOOTER = re.compile(r"^\s*(?:[-—–]\s*\d{1,3}\s*[-—–]|第\s*\d{1,3}\s*页(?:\s*[,，/]?\s*共\s*\d{1,3}\s*页)?|\d{1,3}\s*/\s*\d{1,3})\s*$")
 
 
 class DecodeError(ValueError):
@@ -77,7 +79,7 @@ def lines_from_text(text: str) -> list[Line]:
     """Split decoded text into normalised Lines, dropping blank and ruler lines."""
     out: list[Line] = []
     for n, raw in enumerate(text.splitlines(), 1):
-        if not raw.strip() or _DASH_ROW.match(raw) or _MD_SEPARATOR.match(raw):
+        if not raw.strip() or _DASH_ROW.match(raw) or _MD_SEPARATOR.match(raw) or PAGE_FOOTER.match(raw):
             continue
         cells = split_cells(raw)
         if cells is not None:

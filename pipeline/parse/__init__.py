@@ -7,7 +7,15 @@ from typing import Any
 
 from pipeline.extract.document import Document
 from pipeline.parse.gazetteer import locate
-from pipeline.parse.meta import agency_kind, find_sections, find_title, mentions_legacy, narrative_numbers
+from pipeline.parse.meta import (
+    agency_kind,
+    find_sections,
+    find_signature,
+    find_title,
+    find_year_in_text,
+    mentions_legacy,
+    narrative_numbers,
+)
 from pipeline.parse.table2 import read_table2
 from pipeline.parse.table3 import find_start, read_table3
 from pipeline.parse.table4 import read_table4
@@ -49,10 +57,12 @@ def parse_document(doc: Document) -> dict[str, Any]:
     full_text = doc.text
     year = title.year
     if year is None:
-        problems.append("report year not found in the title")
-    name = title.name
+        year = find_year_in_text(full_text)
+        if year is not None:
+            problems.append(f"report year not in the title; {year} taken from the text")
+    name = title.name or find_signature(lines)
     if name is None:
-        problems.append("agency name not found in the title")
+        problems.append("agency name not found in the title or the signature")
 
     t3_begin = sections.get(3, 0)
     t3 = read_table3(lines, t3_begin if find_start(lines, t3_begin) is not None else 0)

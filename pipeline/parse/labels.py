@@ -61,6 +61,7 @@ _COMPILED = {code: [re.compile(p) for p in pats] for code, pats in KEYS.items()}
 OTHER_GROUP = re.compile(r"^其[他它]处理$")
 
 
+@lru_cache(maxsize=8192)
 def match_rows(label: str) -> list[str]:
     """Row codes whose key occurs in the label (usually zero or one)."""
     c = clean_label(label)
@@ -98,6 +99,7 @@ PROACTIVE_ITEM_KEYS: list[tuple[re.Pattern[str], str]] = [
 ]
 
 
+@lru_cache(maxsize=4096)
 def match_item(label: str) -> str | None:
     c = clean_label(label)
     for pat, code in PROACTIVE_ITEM_KEYS:

@@ -77,6 +77,33 @@ def find_title(lines: list[Line], limit: int = 40) -> Title:
     return best or Title(None, None, None)
 
 
+_AGENCY_LINE = re.compile(
+    r"^[\u4e00-\u9fff（）()]{2,30}(人民政府|政府|办公室|办公厅|局|委员会|委|厅|中心|办事处|管委会|管理委员会|院|署)$"
+)
+_DATE_LINE = re.compile(r"^(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$|^[二〇零○一三四五六七八九十]{4}年")
+
+
+def find_signature(lines: list[Line]) -> str | None:
+    """The issuing agency as signed at the end ('周口市X局' above '2022年1月20日')."""
+    tail = lines[-12:]
+    for i, line in enumerate(tail):
+        t = line.text.replace(" ", "").replace("\t", "")
+        if _AGENCY_LINE.match(t):
+            nxt = tail[i + 1].text.replace(" ", "") if i + 1 < len(tail) else ""
+            prev = tail[i - 1].text.replace(" ", "") if i else ""
+            if _DATE_LINE.match(nxt) or _DATE_LINE.match(prev) or i == len(tail) - 1:
+                return t
+    return None
+
+
+def find_year_in_text(text: str) -> int | None:
+    """The statistics year stated in the prose ('2021年，我局…'), for titles without one."""
+    years = [int(y) for y in re.findall(r"((?:19|20)\d{2})\s*年(?!\s*\d{1,2}\s*月)", text[:4000])]
+    if not years:
+        return None
+    return max(set(years), key=years.count)
+
+
 def is_heading(line: Line, key: int) -> bool:
     t = line.text.replace("\t", " ").strip()
     if len(t) > 45 or not SECTION_KEYS[key].search(t):

@@ -55,6 +55,10 @@ def readings(toks: list[Tok], n: int, *, max_missing: int = 2) -> list[Reading]:
     stray number 3.
     """
     toks = [t for t in toks if t.kind in ("num", "blank")]
+    if len(toks) == n:
+        # the common case: one token per cell. Re-cutting digits here would only ever "explain
+        # away" a real inconsistency of the source, so the plain reading is the only one.
+        return [Reading(tuple(t.value if t.kind == "num" else None for t in toks), tuple(toks), 0, ())]
     results: dict[tuple, Reading] = {}
 
     def emit(vals: list, srcs: list, cost: int, notes: list[str], gaps: tuple[int, ...] = ()) -> None:
@@ -64,7 +68,7 @@ def readings(toks: list[Tok], n: int, *, max_missing: int = 2) -> list[Reading]:
             results[key] = Reading(tuple(vals), tuple(srcs), cost, tuple(notes), gaps)
 
     def walk(i: int, vals: list, srcs: list, cost: int, notes: list[str]) -> None:
-        if len(results) > MAX_READINGS or len(vals) > n or cost > 12:
+        if len(results) > MAX_READINGS or len(vals) > n or cost > 2 * n + 2:
             return
         if i == len(toks):
             if len(vals) == n:

@@ -88,6 +88,12 @@ def read_table2(lines: list[Line], fallback_fmt: int) -> Table2:
             if opts:
                 best = opts[0]
                 values = list(best.values)
+                rivals = [r for r in opts[1:] if r.cost == best.cost and r.values != best.values]
+                if rivals and any("run together" in n for n in best.notes):
+                    values = [None] * len(measures)
+                    out.problems.append(
+                        f"table 二 item {code}: digits run together admit {len(rivals) + 1} readings; left null"
+                    )
                 for note in best.notes:
                     if "lost in extraction" not in note:
                         out.repairs.append({"where": f"proactive.{code}", "why": note})

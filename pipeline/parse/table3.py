@@ -59,6 +59,7 @@ def _assign(lines: list[Line], start: int) -> tuple[dict[str, list[Tok]], dict[s
     repairs: list[dict] = []
     current: str | None = None
     pointer = -1  # order of the last row that received numbers
+    pending: list[Tok] = []  # text since the last label or number that named no row
     end = len(lines)
     for li in range(start, len(lines)):
         toks = tokenize_line(lines[li])
@@ -81,25 +82,41 @@ def _assign(lines: list[Line], start: int) -> tuple[dict[str, list[Tok]], dict[s
         for t in merged:
             if t.kind == "text":
                 code = _pick(match_rows(t.text), pointer, nums)
-                if code is None and current is not None and _count(nums.get(current, [])) >= 7:
-                    fz = fuzzy_row(t.text)
-                    if fz and ORDER[fz[0]] > pointer and fz[0] not in nums:
-                        code = fz[0]
-                        repairs.append(
-                            {
-                                "where": f"applications.{code}",
-                                "why": f"row label {t.text!r} matched {code} fuzzily (score {fz[1]:.0f})",
-                            }
-                        )
                 if code is not None:
                     current = code
                     nums.setdefault(code, [])
                     labels[code] = t
-            elif current is not None:
-                nums[current].append(t)
-                if t.kind == "num":
-                    pointer = ORDER[current]
+                    pending = []
+                else:
+                    pending.append(t)
+                continue
+            if current is None:
+                continue
+            if t.kind == "num" and pending and _count(nums[current]) >= 7:
+                # numbers after unrecognised text, the open row already complete: a row whose
+                # label was mangled. Name it fuzzily, else by its place in the form's order.
+                code, why = _infer_row(pending, pointer, nums)
+                if code is not None:
+                    repairs.append({"where": f"applications.{code}", "why": why})
+                    current = code
+                    nums.setdefault(code, [])
+                    labels[code] = pending[0]
+            pending = []
+            nums[current].append(t)
+            if t.kind == "num":
+                pointer = ORDER[current]
     return nums, labels, end, repairs
+
+
+def _infer_row(pending: list[Tok], pointer: int, nums: dict[str, list[Tok]]) -> tuple[str | None, str]:
+    text = "".join(t.text for t in pending)
+    fz = fuzzy_row(text)
+    if fz and ORDER[fz[0]] > pointer and fz[0] not in nums:
+        return fz[0], f"row label {text!r} matched {fz[0]} fuzzily (score {fz[1]:.0f})"
+    for code in APPLICATION_ROWS[pointer + 1 :]:
+        if code not in nums:
+            return code, f"row label {text!r} not recognised; taken as {code} by its place in the table"
+    return None, ""
 
 
 def _count(toks: list[Tok]) -> int:
@@ -187,9 +204,9 @@ def read_table3(lines: list[Line], begin: int = 0) -> Table3:
         return viol, resid, cost
 
     best = objective()
-    ambiguous = [code for code in cands if len(cands[code]) > 1]
+    ambiguous = [code for code in cands if len(cands[code]) > 1] if best[:2] != (0, 0) else []
     # a column lost in extraction is lost from every short row alike: try each position jointly
-    for pos in range(7):
+    for pos in range(7) if ambiguous else ():
         trial = dict(choice)
         for code in ambiguous:
             ks = [k for k, o in enumerate(cands[code]) if o[2].gaps == (pos,)]

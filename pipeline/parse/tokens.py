@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from decimal import Decimal, InvalidOperation
 
 from pipeline.extract.document import Line
@@ -36,6 +37,7 @@ class Tok:
     gap_before: str = ""  # what separated it from the previous token on the line: '' | ' ' | '\t'
 
 
+@lru_cache(maxsize=16384)
 def parse_number(s: str) -> tuple[Decimal, str | None] | None:
     """'1,234' -> 1234; '+12' -> 12; '减少3' -> -3; '12.5万元' -> (12.5, '万元'); else None."""
     s = s.strip().replace("，", ",").replace(" ", "")
