@@ -56,7 +56,7 @@ def decode(data: bytes) -> tuple[str, str]:
 
     best = from_bytes(data).best()
     if best is None:
-        raise DecodeError("not text in any known encoding")
+        raise DecodeError("binary data or an unknown encoding: not text")
     return str(best), best.encoding
 
 
@@ -97,6 +97,11 @@ def read_text(data: bytes, fmt: str = "txt") -> Document:
         text, encoding = decode(data)
     except DecodeError as exc:
         return Document(lines=[], format=fmt, problems=[str(exc)], fatal=True)
+    sample = text[:20000]
+    junk = sum(1 for ch in sample if (ord(ch) < 32 and ch not in "\t\n\r\f") or ch == "\ufffd")
+    if sample and junk / len(sample) > 0.05:
+        return Document(lines=[], format=fmt, encoding=encoding, fatal=True,
+                        problems=["binary data (control characters), not text"])
     doc = Document(lines=lines_from_text(text), format=fmt, encoding=encoding)
     if "\ufffd" in text:
         doc.problems.append("some bytes could not be decoded and were replaced")

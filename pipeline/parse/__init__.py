@@ -75,6 +75,12 @@ def parse_document(doc: Document) -> dict[str, Any]:
     year_fmt = 2021 if (year or 2021) >= 2021 else 2019
     t2 = read_table2(lines[t2_start:t2_end], t3.fmt if t3.found else year_fmt)
 
+    n_start = sections.get(1, 0)
+    n_end = sections.get(2, t2_start if t2_start > n_start else len(lines))
+    prose = "\n".join(line.text for line in lines[n_start:n_end] if line.cells is None)
+    items, apps = narrative_numbers(prose)
+    rec["narrative"] = {"items_published": items, "applications_received": apps}
+
     if not (t2.found or t3.found or t4.found):
         if year is not None and year < FIRST_YEAR:
             rec["status"] = "legacy_format"
@@ -84,9 +90,10 @@ def parse_document(doc: Document) -> dict[str, Any]:
             problems.append("looks like an annual report, but none of tables 二, 三, 四 was found")
         else:
             rec["status"] = "not_a_report"
-            problems.append(
-                "not an OGI annual report: no title '…政府信息公开工作年度报告' and none of its tables"
-            )
+            problems = [
+                *doc.problems,
+                "not an OGI annual report: no title '…政府信息公开工作年度报告' and none of its tables",
+            ]
         rec["problems"] = problems
         _fill_meta(rec, name, year, full_text, None)
         return rec
@@ -118,13 +125,6 @@ def parse_document(doc: Document) -> dict[str, Any]:
         rec["review_litigation"][group] = [_num(v) for v in t4.values[g * 5 : g * 5 + 5]]
     if not t4.found:
         problems.append("table 四 (行政复议、行政诉讼) not found")
-
-    # narrative: the prose of 一、总体情况
-    n_start = sections.get(1, 0)
-    n_end = sections.get(2, t2_start if t2_start > n_start else len(lines))
-    prose = "\n".join(line.text for line in lines[n_start:n_end] if line.cells is None)
-    items, apps = narrative_numbers(prose)
-    rec["narrative"] = {"items_published": items, "applications_received": apps}
 
     for part in (t2, t3, t4):
         rec["repairs"].extend(part.repairs)
