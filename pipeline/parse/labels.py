@@ -99,10 +99,29 @@ PROACTIVE_ITEM_KEYS: list[tuple[re.Pattern[str], str]] = [
 ]
 
 
+_ITEM_LABELS = {
+    "regulation": "规章",
+    "normative_document": "行政规范性文件",
+    "other_external_service": "其他对外管理服务事项",
+    "administrative_license": "行政许可",
+    "administrative_penalty": "行政处罚",
+    "administrative_enforcement": "行政强制",
+    "administrative_fee": "行政事业性收费",
+    "government_procurement": "政府集中采购",
+}
+
+
 @lru_cache(maxsize=4096)
 def match_item(label: str) -> str | None:
+    """Table 二 item named by a row label; a label with one character dropped or wrong still counts."""
     c = clean_label(label)
     for pat, code in PROACTIVE_ITEM_KEYS:
         if pat.search(c):
             return code
+    if 3 <= len(c) <= 12:
+        from rapidfuzz import fuzz, process
+
+        best = process.extractOne(c, _ITEM_LABELS, scorer=fuzz.ratio)
+        if best and best[1] >= 75:
+            return best[2]
     return None

@@ -173,6 +173,7 @@ def read_table3(lines: list[Line], begin: int = 0) -> Table3:
 
     # step 2: candidate readings per row
     cands: dict[str, list[tuple[tuple, int, Reading]]] = {}
+    missing_rows: list[str] = []
     for code in wanted:
         toks = _trim(nums.get(code, []))
         opts: list[tuple[tuple, int, Reading]] = []
@@ -187,7 +188,7 @@ def read_table3(lines: list[Line], begin: int = 0) -> Table3:
             if code in nums and toks:
                 out.problems.append(f"table 三 row {code}: {len(toks)} values could not be read as 7 cells")
             elif code not in nums:
-                out.problems.append(f"table 三 row {code} not found")
+                missing_rows.append(code)
             empty = Reading((None,) * 7, (None,) * 7, 10, ())
             opts = [((None,) * 7, 0, empty)]
         opts.sort(key=lambda o: (o[1], o[2].cost))
@@ -267,6 +268,11 @@ def read_table3(lines: list[Line], begin: int = 0) -> Table3:
 
     for code, c, v, why in fill_table3(rows, out.fmt):
         out.repairs.append({"where": f"applications.{code}.{APPLICANT_COLUMNS[c]}", "why": f"filled {v}: {why}"})
+    for code in missing_rows:
+        if any(v is None for v in rows[code]):
+            out.problems.append(f"table 三 row {code} not found")
+        else:
+            out.repairs.append({"where": f"applications.{code}", "why": "row label not found; every cell follows from the identities"})
     out.rows = rows
     return out
 
