@@ -24,6 +24,7 @@ class Reading:
     cost: int
     notes: tuple[str, ...]
     gaps: tuple[int, ...] = ()  # positions of cells taken as lost in extraction
+    dropped: tuple[int, ...] = ()  # positions of tokens taken as an extra column (e.g. 小计)
 
 
 def _splits(digits: str, k: int) -> list[list[str]]:
@@ -124,6 +125,21 @@ def readings(toks: list[Tok], n: int, *, max_missing: int = 2) -> list[Reading]:
                         vals.insert(p, None)
                         srcs.insert(p, None)
                     emit(vals, srcs, base.cost + 2 * missing, [*base.notes, f"{missing} cell(s) lost in extraction"], pos)
+    if count == n + 1:
+        # one number too many: an extra column (a non-official 小计) or a stray number
+        for p in range(count):
+            rest = toks[:p] + toks[p + 1 :]
+            results.setdefault(
+                (tuple(t.value if t.kind == "num" else None for t in rest), ("drop", p)),
+                Reading(
+                    tuple(t.value if t.kind == "num" else None for t in rest),
+                    tuple(rest),
+                    3,
+                    (f"an extra number {toks[p].text!r} (column {p + 1} of {count}) ignored",),
+                    (),
+                    (p,),
+                ),
+            )
     if not results and count > n:
         nums = toks
         for start in range(0, count - n + 1):

@@ -119,6 +119,29 @@ def _infer_row(pending: list[Tok], pointer: int, nums: dict[str, list[Tok]]) -> 
     return None, ""
 
 
+def _redistribute(nums: dict[str, list[Tok]], repairs: list[dict]) -> None:
+    """Labels first, numbers after (a column-wise extraction): the last label of a run of empty
+    rows collects 7k numbers; hand each of the k rows its 7, in order."""
+    order = sorted(nums, key=ORDER.get)
+    for idx, code in enumerate(order):
+        k, r = divmod(_count(nums[code]), 7)
+        if k < 2 or r:
+            continue
+        before: list[str] = []
+        j = idx - 1
+        while j >= 0 and _count(nums[order[j]]) == 0 and len(before) < k - 1:
+            before.insert(0, order[j])
+            j -= 1
+        if len(before) != k - 1:
+            continue
+        numtoks = [t for t in nums[code] if t.kind == "num"]
+        for i, target in enumerate([*before, code]):
+            nums[target] = numtoks[i * 7 : (i + 1) * 7]
+        repairs.append(
+            {"where": "applications", "why": f"{7 * k} numbers after {k} row labels dealt out 7 per row in order"}
+        )
+
+
 def _count(toks: list[Tok]) -> int:
     return sum(1 for t in toks if t.kind == "num")
 
@@ -167,6 +190,7 @@ def read_table3(lines: list[Line], begin: int = 0) -> Table3:
         return out
     out.found = True
     nums, labels, out.end_line, out.repairs = _assign(lines, start)
+    _redistribute(nums, out.repairs)
     # the 2021 form splits （六）其他处理 into three sub-rows; the 2019 form has one row
     out.fmt = 2021 if ("other_no_correction" in nums or "other_no_fee" in nums) else 2019
     wanted = [c for c in APPLICATION_ROWS if c in DISPOSITION_ROWS[out.fmt] or c not in DISPOSITION_ROWS[2021]]
@@ -180,9 +204,9 @@ def read_table3(lines: list[Line], begin: int = 0) -> Table3:
         seen: set[tuple] = set()
         for r in readings(toks, 7) if toks else []:
             vals, viol = _solve_row(r)
-            if (vals, r.gaps) in seen:
+            if (vals, r.gaps, r.dropped) in seen:
                 continue
-            seen.add((vals, r.gaps))
+            seen.add((vals, r.gaps, r.dropped))
             opts.append((vals, viol, r))
         if not opts:
             if code in nums and toks:
@@ -207,10 +231,11 @@ def read_table3(lines: list[Line], begin: int = 0) -> Table3:
     best = objective()
     ambiguous = [code for code in cands if len(cands[code]) > 1] if best[:2] != (0, 0) else []
     # a column lost in extraction is lost from every short row alike: try each position jointly
-    for pos in range(7) if ambiguous else ():
+    joint = [("gaps", p) for p in range(7)] + [("dropped", p) for p in range(8)]
+    for attr, pos in joint if ambiguous else ():
         trial = dict(choice)
         for code in ambiguous:
-            ks = [k for k, o in enumerate(cands[code]) if o[2].gaps == (pos,)]
+            ks = [k for k, o in enumerate(cands[code]) if getattr(o[2], attr) == (pos,)]
             if ks:
                 trial[code] = min(ks, key=lambda k: (cands[code][k][1], cands[code][k][2].cost))
         saved, choice = choice, trial
