@@ -6,7 +6,7 @@ from decimal import Decimal
 from typing import Any
 
 from pipeline.extract.document import Document
-from pipeline.parse.gazetteer import locate
+from pipeline.parse.gazetteer import locate, locate_in_text
 from pipeline.parse.meta import (
     agency_kind,
     find_sections,
@@ -153,6 +153,8 @@ def _fill_meta(rec: dict, name: str | None, year: int | None, text: str, fmt: in
     rec["format_version"] = fmt
     if name:
         region = locate(name, text[:3000])
+        if region.province is None:
+            region = locate_in_text(text[:3000])
         rec["agency"].update(
             name=name,
             province=region.province,

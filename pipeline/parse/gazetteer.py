@@ -155,3 +155,22 @@ def _best(cands: list[Place], context: str) -> Place:
         return score
 
     return max(cands, key=lambda c: (support(c), -c.level))
+
+
+def locate_in_text(text: str, min_mentions: int = 2) -> Region:
+    """Region most often named (by full name) in a text, for agency names with no place in them
+    ('市统计局'). Needs ``min_mentions`` mentions so a passing reference does not count."""
+    counts: dict[str, int] = {}
+    first: dict[str, Place] = {}
+    for _pos, cands in _mentions(text):
+        if len(cands) != 1:
+            continue
+        p = cands[0]
+        counts[p.code] = counts.get(p.code, 0) + 1
+        first.setdefault(p.code, p)
+    if not counts:
+        return Region()
+    code = max(counts, key=lambda c: (counts[c], first[c].level))
+    if counts[code] < min_mentions:
+        return Region()
+    return _region_of(first[code])
