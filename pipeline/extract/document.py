@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False, weakref_slot=True)  # identity-hashed: the parser memoises tokens
 class Line:
     """One line of text (or one table row) of a source document."""
 

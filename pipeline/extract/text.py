@@ -11,7 +11,7 @@ import codecs
 import re
 
 from pipeline.extract.document import Document, Line
-from pipeline.extract.normalize import normalize_cell, normalize_text
+from pipeline.extract.normalize import normalize_cell
 
 _BOMS = [
     (codecs.BOM_UTF32_LE, "utf-32"),
@@ -24,6 +24,9 @@ _MD_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 _DASH_ROW = re.compile(r"^[\s\-=_|:+\t]*$")
 # page furniture that text extraction leaves between table rows: '- 3 -', '第 3 页', '3 / 12'
 PAGE_FOOTER = re.compile(r"^\s*(?:[-—–]\s*\d{1,3}\s*[-—–]|第\s*\d{1,3}\s*页(?:\s*[,，/]?\s*共\s*\d{1,3}\s*页)?|\d{1,3}\s*/\s*\d{1,3})\s*$")
+
+
+_JUNK = re.compile("[\x00-\x08\x0b\x0e-\x1f\ufffd]")
 
 
 class DecodeError(ValueError):
@@ -87,7 +90,7 @@ def lines_from_text(text: str) -> list[Line]:
                 continue
             out.append(Line(text="\t".join(cells), lineno=n, raw=raw, cells=cells))
         else:
-            out.append(Line(text=normalize_cell(normalize_text(raw)), lineno=n, raw=raw))
+            out.append(Line(text=normalize_cell(raw), lineno=n, raw=raw))
     return out
 
 
@@ -98,7 +101,7 @@ def read_text(data: bytes, fmt: str = "txt") -> Document:
     except DecodeError as exc:
         return Document(lines=[], format=fmt, problems=[str(exc)], fatal=True)
     sample = text[:20000]
-    junk = sum(1 for ch in sample if (ord(ch) < 32 and ch not in "\t\n\r\f") or ch == "\ufffd")
+    junk = len(_JUNK.findall(sample))
     if sample and junk / len(sample) > 0.05:
         return Document(lines=[], format=fmt, encoding=encoding, fatal=True,
                         problems=["binary data (control characters), not text"])

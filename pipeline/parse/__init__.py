@@ -32,9 +32,9 @@ __all__ = ["parse_document"]
 FIRST_YEAR, LAST_YEAR = 2019, 2100
 
 
-def _num(v: Decimal | None) -> int | float | None:
-    if v is None:
-        return None
+def _num(v: int | Decimal | None) -> int | float | None:
+    if v is None or isinstance(v, int):
+        return v
     return int(v) if v == v.to_integral_value() else float(v)
 
 

@@ -21,7 +21,7 @@ def sum_eq_residual(total: Decimal | None, parts: list[Decimal | None]) -> Decim
     """total - sum(parts), or None when any cell is unknown."""
     if total is None or any(p is None for p in parts):
         return None
-    return total - sum(parts, Decimal(0))  # type: ignore[arg-type]
+    return total - sum(parts, 0)  # type: ignore[arg-type]
 
 
 def row_residual(values: tuple | list) -> Decimal | None:
@@ -51,7 +51,7 @@ def column_residuals(rows: Rows, fmt: int) -> list[Decimal]:
 def _solve(total: Decimal | None, parts: list[Decimal | None]) -> tuple[str, int, Decimal] | None:
     """One deduction from total = sum(parts): ('total', -1, v) or ('part', i, v) or zero-forcing."""
     unknown = [i for i, p in enumerate(parts) if p is None]
-    known = sum((p for p in parts if p is not None), Decimal(0))
+    known = sum((p for p in parts if p is not None), 0)
     if total is None:
         if not unknown:
             return ("total", -1, known)
@@ -61,7 +61,7 @@ def _solve(total: Decimal | None, parts: list[Decimal | None]) -> tuple[str, int
     if len(unknown) == 1 and total - known >= 0:
         return ("part", unknown[0], total - known)
     if total == known:  # counts are non-negative: every unknown part must be 0
-        return ("zero", unknown[0], Decimal(0))
+        return ("zero", unknown[0], 0)
     return None
 
 
@@ -117,7 +117,7 @@ def fill_table3(rows: Rows, fmt: int) -> list[tuple[str, int, Decimal, str]]:
                 # nothing came in for this column: everything in it is 0
                 for code in ["total_processed", "carried_forward", *disp]:
                     if rows[code][c] is None:
-                        put(code, c, Decimal(0), "column has 一 + 二 = 0, so every count in it is 0")
+                        put(code, c, 0, "column has 一 + 二 = 0, so every count in it is 0")
                         changed = True
     return filled
 

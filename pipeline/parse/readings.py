@@ -86,7 +86,7 @@ def readings(toks: list[Tok], n: int, *, max_missing: int = 2) -> list[Reading]:
                 for parts in _splits(t.text, k):
                     walk(
                         i + 1,
-                        [*vals, *(Decimal(p) for p in parts)],
+                        [*vals, *(int(p) for p in parts)],
                         [*srcs, *([t] * k)],
                         cost + (3 if t.cell else 1) * (k - 1),
                         [*notes, f"digits {t.text!r} read as {'|'.join(parts)} (cells run together)"],
@@ -102,7 +102,7 @@ def readings(toks: list[Tok], n: int, *, max_missing: int = 2) -> list[Reading]:
             joined = t.text + toks[i + 1].text
             walk(
                 i + 2,
-                [*vals, Decimal(joined)],
+                [*vals, int(joined)],
                 [*srcs, t],
                 cost + 2,
                 [*notes, f"numbers {t.text!r} {toks[i + 1].text!r} read as one number {joined} (split by a space)"],

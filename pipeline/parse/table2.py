@@ -40,10 +40,10 @@ def detect_format(lines: list[Line]) -> int | None:
     return 2021 if n21 >= n19 else 2019
 
 
-def _as_number(v: Decimal, money: bool) -> int | float:
-    if not money and v == v.to_integral_value():
-        return int(v)
-    return float(v) if v != v.to_integral_value() else int(v)
+def _as_number(v: int | Decimal, money: bool) -> int | float:
+    if isinstance(v, int):
+        return v
+    return int(v) if v == v.to_integral_value() else float(v)
 
 
 def read_table2(lines: list[Line], fallback_fmt: int) -> Table2:
@@ -120,7 +120,7 @@ def read_table2(lines: list[Line], fallback_fmt: int) -> Table2:
                 elif m == "amount_10k_yuan":
                     tok = next((t for t in toks if t.kind == "num" and t.unit == "元"), None)
                     if tok is not None:
-                        v = v / 10000
+                        v = Decimal(v) / 10000
                         out.repairs.append({"where": f"proactive.{code}.{m}", "why": "converted 元 to 万元"})
                 item[m] = _as_number(v, money)
             else:

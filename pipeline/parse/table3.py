@@ -173,9 +173,9 @@ def _solve_row(r: Reading) -> tuple[tuple, int]:
     if len(unknown) == 1:
         i = unknown[0]
         if i == 6:
-            vals[6] = sum(vals[:6], Decimal(0))
+            vals[6] = sum(vals[:6], 0)
         else:
-            v = vals[6] - sum((x for j, x in enumerate(vals[:6]) if j != i), Decimal(0))
+            v = vals[6] - sum((x for j, x in enumerate(vals[:6]) if j != i), 0)
             if v < 0:
                 return tuple(vals), 1
             vals[i] = v
@@ -224,7 +224,7 @@ def read_table3(lines: list[Line], begin: int = 0) -> Table3:
     def objective() -> tuple[int, Decimal, int]:
         rows = {code: list(cands[code][choice[code]][0]) for code in cands}
         viol = sum(cands[code][choice[code]][1] for code in cands)
-        resid = sum((abs(x) for x in column_residuals(rows, out.fmt)), Decimal(0))
+        resid = sum((abs(x) for x in column_residuals(rows, out.fmt)), 0)
         cost = sum(cands[code][choice[code]][2].cost for code in cands)
         return viol, resid, cost
 

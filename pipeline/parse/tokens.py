@@ -10,6 +10,7 @@ readers decide that with the identities, not here.
 from __future__ import annotations
 
 import re
+import weakref
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
@@ -32,20 +33,21 @@ class Tok:
     text: str  # the token as read (normalised)
     line: Line
     cell: bool = False  # True when the token is a whole cell (a real cell boundary around it)
-    value: Decimal | None = None  # numbers only
+    value: int | Decimal | None = None  # numbers only (int unless the source printed a decimal)
     unit: str | None = None
     gap_before: str = ""  # what separated it from the previous token on the line: '' | ' ' | '\t'
 
 
 @lru_cache(maxsize=16384)
-def parse_number(s: str) -> tuple[Decimal, str | None] | None:
+def parse_number(s: str) -> tuple[int | Decimal, str | None] | None:
     """'1,234' -> 1234; '+12' -> 12; '减少3' -> -3; '12.5万元' -> (12.5, '万元'); else None."""
     s = s.strip().replace("，", ",").replace(" ", "")
     m = _NUM.match(s)
     if not m:
         return None
+    digits = m.group("num").replace(",", "")
     try:
-        value = Decimal(m.group("num").replace(",", ""))
+        value: int | Decimal = int(digits) if "." not in digits else Decimal(digits)
     except InvalidOperation:
         return None
     if m.group("sign") in ("-", "减少", "减"):
@@ -66,12 +68,23 @@ def _token_for(text: str, line: Line, cell: bool, gap: str) -> list[Tok]:
         num = m.group("num")
         return [
             Tok("text", m.group("text"), line, False, gap_before=gap),
-            Tok("num", num, line, False, Decimal(num), None, ""),
+            Tok("num", num, line, False, int(num), None, ""),
         ]
     return [Tok("text", text, line, cell, gap_before=gap)]
 
 
+_MEMO: weakref.WeakKeyDictionary[Line, list[Tok]] = weakref.WeakKeyDictionary()
+
+
 def tokenize_line(line: Line) -> list[Tok]:
+    """Tokens of one line (memoised: the table readers look at the same lines more than once)."""
+    toks = _MEMO.get(line)
+    if toks is None:
+        toks = _MEMO[line] = _tokenize_line(line)
+    return toks
+
+
+def _tokenize_line(line: Line) -> list[Tok]:
     """Tokens of one line: its cells if it has them, else whitespace-separated words."""
     toks: list[Tok] = []
     if line.cells is not None:
