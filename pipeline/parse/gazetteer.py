@@ -142,6 +142,9 @@ def _prefix(p: Place) -> str:
 
 
 def _best(cands: list[Place], context: str) -> Place:
+    # 上海市 is both the province (310000) and its city (310100): the name means the province
+    codes = {c.code for c in cands}
+    cands = [c for c in cands if not ({c.province_code, c.city_code} - {c.code}) & codes] or cands
     if len(cands) == 1 or not context:
         return min(cands, key=lambda c: c.level) if len(cands) > 1 else cands[0]
     pl = places()

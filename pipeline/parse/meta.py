@@ -56,10 +56,14 @@ def _clean_name(name: str) -> str:
     return name.strip("《》〈〉<>“”\"'【】[]")
 
 
+_AGENCY_LINE = re.compile(
+    r"^[\u4e00-\u9fff（）()]{2,30}(人民政府|政府|办公室|办公厅|局|委员会|委|厅|中心|办事处|管委会|管理委员会|院|署)$"
+)
+
 def find_title(lines: list[Line], limit: int = 40) -> Title:
     """The report's title line: agency name and report year."""
     best: Title | None = None
-    for line in lines[:limit]:
+    for i, line in enumerate(lines[:limit]):
         text = re.sub(r"^[#*\s>]+", "", line.text).replace("\t", "")
         if not _TITLE_HINT.search(text):
             continue
@@ -74,12 +78,17 @@ def find_title(lines: list[Line], limit: int = 40) -> Title:
         if best is None:
             m = re.search(_Y, text)
             best = Title(None, _year(m.group("year")) if m else None, line)
+        if best.name is None:
+            # '周口市统计局' on the line above (or below) '2021年度政府信息公开工作年度报告'
+            for j in (i - 1, i + 1):
+                if 0 <= j < len(lines):
+                    cand = re.sub(r"^[#*\s>]+", "", lines[j].text).replace(" ", "")
+                    if _AGENCY_LINE.match(cand):
+                        best = Title(cand, best.year, line)
+                        break
     return best or Title(None, None, None)
 
 
-_AGENCY_LINE = re.compile(
-    r"^[\u4e00-\u9fff（）()]{2,30}(人民政府|政府|办公室|办公厅|局|委员会|委|厅|中心|办事处|管委会|管理委员会|院|署)$"
-)
 _DATE_LINE = re.compile(r"^(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$|^[二〇零○一三四五六七八九十]{4}年")
 
 
