@@ -31,11 +31,16 @@ def parse(
     as_json: Annotated[bool, typer.Option("--json", help="one JSON record per line (JSON Lines)")] = False,
 ) -> None:
     """Parse report files into report records."""
-    from pipeline.report import parse_bytes
+    from pipeline.report import failed_record, parse_bytes
     from pipeline.summary import summarize_record
 
     for f in iter_files(paths):
-        record = parse_bytes(f.read_bytes(), str(f))
+        try:
+            data = f.read_bytes()
+        except OSError as exc:
+            record = failed_record(str(f), f"cannot read the file: {exc.strerror or exc}")
+        else:
+            record = parse_bytes(data, str(f))
         if as_json:
             sys.stdout.write(json.dumps(record, ensure_ascii=False, default=str) + "\n")
         else:

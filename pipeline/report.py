@@ -34,3 +34,19 @@ def parse_bytes(data: bytes, path: str) -> dict[str, Any]:
     record["source"] = source
     record["parser_version"] = PARSER_VERSION
     return record
+
+
+def failed_record(path: str, problem: str, data: bytes | None = None) -> dict[str, Any]:
+    """The record of a file that could not be parsed at all (unreadable, timed out, crashed)."""
+    record = empty_record(
+        {
+            "path": path,
+            "sha256": hashlib.sha256(data).hexdigest() if data is not None else None,
+            "format": None,
+            "encoding": None,
+            "bytes": len(data) if data is not None else 0,
+        }
+    )
+    record["status"] = "failed"
+    record["problems"] = [problem]
+    return record
