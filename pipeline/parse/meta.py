@@ -133,21 +133,34 @@ def find_sections(lines: list[Line]) -> dict[int, int]:
     return found
 
 
+_N = r"(?P<n>\d[\d,]*|[零〇一二两三四五六七八九十百千万]+)"
 _ITEMS = re.compile(
-    r"(?:主动)?(?:公开|发布)[^。；;！!？?]{0,30}?(?:政府)?信息(?:共计|共|合计|总计)?\s*(?P<n>\d[\d,]*)\s*条"
+    r"(?:主动)?(?:公开|发布)[^。；;！!？?]{0,30}?(?:政府)?信息(?:共计|共|合计|总计)?\s*" + _N + r"\s*条"
 )
 _APPS = re.compile(
-    r"(?:收到|受理|接收|办理)[^。；;！!？?]{0,25}?申请[^。；;，,！!？?\d]{0,8}?(?:共计|共|合计)?\s*(?P<n>\d[\d,]*)\s*(?:件|个|份|条)"
+    r"(?:收到|新收|受理|接收|接到|办理)[^。；;！!？?]{0,25}?申请[^。；;，,！!？?\d]{0,8}?(?:共计|共|合计)?\s*"
+    + _N
+    + r"\s*(?:件|个|份|条)"
 )
+
+
+def _count(m: re.Match[str] | None) -> int | None:
+    if m is None:
+        return None
+    n = m.group("n").replace(",", "")
+    if n.isdigit():
+        return int(n)
+    import cn2an  # lazy: rare in practice
+
+    try:
+        return int(cn2an.cn2an(n, "smart"))
+    except (ValueError, KeyError):
+        return None
 
 
 def narrative_numbers(text: str) -> tuple[int | None, int | None]:
     """(items_published, applications_received) as stated in the prose of 一、总体情况."""
-    m1 = _ITEMS.search(text)
-    m2 = _APPS.search(text)
-    items = int(m1.group("n").replace(",", "")) if m1 else None
-    apps = int(m2.group("n").replace(",", "")) if m2 else None
-    return items, apps
+    return _count(_ITEMS.search(text)), _count(_APPS.search(text))
 
 
 def agency_kind(name: str | None) -> str | None:
