@@ -46,7 +46,7 @@ def find_start(lines: list[Line], begin: int = 0) -> int | None:
             continue
         toks = tokenize_line(lines[i])
         if any(t.kind == "text" and "new_received" in match_rows(t.text) for t in toks):
-            window = " ".join(x.text for x in lines[i : i + 8])
+            window = " ".join(x.text for x in lines[i : i + 16])
             if "结转" in window:
                 return i
     return None
