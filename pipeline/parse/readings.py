@@ -115,6 +115,8 @@ def readings(toks: list[Tok], n: int, *, max_missing: int = 2) -> list[Reading]:
         for missing in range(1, max_missing + 1):
             if count + missing > n:
                 break
+            if count + missing < n:
+                continue
             for base in readings(toks, n - missing, max_missing=0):
                 if base.cost:
                     continue  # a lost cell on top of re-cut digits is too much guessing
@@ -154,6 +156,6 @@ def readings(toks: list[Tok], n: int, *, max_missing: int = 2) -> list[Reading]:
 
 
 def _positions(n: int, missing: int) -> list[tuple[int, ...]]:
-    if missing == 1:
-        return [(p,) for p in range(n)]
-    return [(a, b) for a in range(n) for b in range(a + 1, n)]
+    from itertools import combinations
+
+    return list(combinations(range(n), missing))

@@ -167,10 +167,16 @@ def _trim(toks: list[Tok]) -> list[Tok]:
 
 
 def _solve_row(r: Reading) -> tuple[tuple, int]:
-    """Fill one unknown cell from the row identity; return (values, row-violation 0/1)."""
+    """Fill unknown cells the row identity determines; return (values, row-violation 0/1)."""
     vals = list(r.values)
     unknown = [i for i, v in enumerate(vals) if v is None]
-    if len(unknown) == 1:
+    if len(unknown) > 1 and vals[6] is not None:
+        known = sum(v for v in vals[:6] if v is not None)
+        if known == vals[6]:  # counts are non-negative: the blanks are 0
+            vals = [0 if v is None else v for v in vals]
+        elif known > vals[6]:
+            return tuple(vals), 1
+    elif len(unknown) == 1:
         i = unknown[0]
         if i == 6:
             vals[6] = sum(vals[:6], 0)
@@ -202,7 +208,7 @@ def read_table3(lines: list[Line], begin: int = 0) -> Table3:
         toks = _trim(nums.get(code, []))
         opts: list[tuple[tuple, int, Reading]] = []
         seen: set[tuple] = set()
-        for r in readings(toks, 7) if toks else []:
+        for r in readings(toks, 7, max_missing=5) if toks else []:
             vals, viol = _solve_row(r)
             if (vals, r.gaps, r.dropped) in seen:
                 continue
