@@ -49,8 +49,12 @@ def _year(s: str) -> int | None:
     return int(s) if s.isdigit() else None
 
 
+_TITLE_PREFIX = re.compile(r"^(?:(?:标\s*题|题\s*目|名\s*称)\s*[:：]\s*|【[^】]{0,20}】\s*|\[[^\]]{0,20}\]\s*)+")
+
+
 def _clean_name(name: str) -> str:
     name = re.sub(r"^[#*\s>]+", "", name)
+    name = re.sub(r"^关于", "", name)
     name = re.sub(r"(关于|的)$", "", name)
     name = re.sub(r"\s+", "", name)
     return name.strip("《》〈〉<>“”\"'【】[]")
@@ -65,6 +69,7 @@ def find_title(lines: list[Line], limit: int = 40) -> Title:
     best: Title | None = None
     for i, line in enumerate(lines[:limit]):
         text = re.sub(r"^[#*\s>]+", "", line.text).replace("\t", "")
+        text = _TITLE_PREFIX.sub("", text)
         if not _TITLE_HINT.search(text):
             continue
         for pat in _TITLE_PATTERNS:
