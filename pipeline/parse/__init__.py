@@ -65,7 +65,10 @@ def parse_document(doc: Document) -> dict[str, Any]:
         problems.append("agency name not found in the title or the signature")
 
     t3_begin = sections.get(3, 0)
-    t3 = read_table3(lines, t3_begin if find_start(lines, t3_begin) is not None else 0)
+    grid_source = doc.format in ("html", "docx", "pdf")
+    t3 = read_table3(
+        lines, t3_begin if find_start(lines, t3_begin) is not None else 0, grid_source=grid_source
+    )
     t4_begin = t3.end_line if t3.found else sections.get(4, sections.get(3, 0))
     t4 = read_table4(lines, t4_begin)
     t2_start = sections.get(2, 0)

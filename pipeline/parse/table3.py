@@ -21,7 +21,7 @@ from pipeline.extract.document import Line
 from pipeline.parse.identities import column_residuals, fill_table3, row_residual
 from pipeline.parse.labels import fuzzy_row, match_rows
 from pipeline.parse.readings import Reading, readings
-from pipeline.parse.tokens import Tok, tokenize_line
+from pipeline.parse.tokens import Tok, grid_cell_token, is_blank_mark, parse_number, tokenize_line
 from pipeline.record import APPLICANT_COLUMNS, APPLICATION_ROWS, DISPOSITION_ROWS
 
 ORDER = {code: i for i, code in enumerate(APPLICATION_ROWS)}
@@ -52,8 +52,36 @@ def find_start(lines: list[Line], begin: int = 0) -> int | None:
     return None
 
 
-def _assign(lines: list[Line], start: int) -> tuple[dict[str, list[Tok]], dict[str, Tok], int, list[dict]]:
+def detect_grid(lines: list[Line], start: int) -> tuple[int, int] | None:
+    """(width, first data column) when table 三 comes as a real grid: rows of one width whose 7
+    data cells sit in the same columns. Then a blank data cell keeps its column."""
+    seen: dict[tuple[int, int], int] = {}
+    for line in lines[start : start + 80]:
+        if line.cells is None:
+            continue
+        idx = [i for i, c in enumerate(line.cells) if c and parse_number(c) is not None]
+        if len(idx) == 7 and idx[-1] - idx[0] == 6:
+            key = (len(line.cells), idx[0])
+            seen[key] = seen.get(key, 0) + 1
+    if not seen:
+        return None
+    key = max(seen, key=seen.get)
+    return key if seen[key] >= 3 and key[0] >= key[1] + 7 else None
+
+
+def _grid_tokens(line: Line, grid: tuple[int, int]) -> list[Tok]:
+    lo = grid[1]
+    cells = line.cells or []
+    label_cells = [c for i, c in enumerate(cells) if not lo <= i < lo + 7 and c and not is_blank_mark(c)]
+    toks = [Tok("text", c, line, True, gap_before="\t") for c in label_cells]
+    return toks + [grid_cell_token(cells[lo + k], line, k) for k in range(7)]
+
+
+def _assign(
+    lines: list[Line], start: int, grid_source: bool
+) -> tuple[dict[str, list[Tok]], dict[str, Tok], int, list[dict]]:
     """Step 1: group number tokens under the row label they follow."""
+    grid = detect_grid(lines, start) if grid_source else None
     nums: dict[str, list[Tok]] = {}
     labels: dict[str, Tok] = {}
     repairs: list[dict] = []
@@ -62,7 +90,11 @@ def _assign(lines: list[Line], start: int) -> tuple[dict[str, list[Tok]], dict[s
     pending: list[Tok] = []  # text since the last label or number that named no row
     end = len(lines)
     for li in range(start, len(lines)):
-        toks = tokenize_line(lines[li])
+        line = lines[li]
+        if grid and line.cells is not None and len(line.cells) == grid[0]:
+            toks = _grid_tokens(line, grid)
+        else:
+            toks = tokenize_line(line)
         if current == "carried_forward" and _count(nums.get(current, [])) >= 7 and any(
             t.kind == "text" for t in toks
         ):
@@ -159,7 +191,10 @@ def _pick(codes: list[str], pointer: int, nums: dict[str, list[Tok]]) -> str | N
 
 
 def _trim(toks: list[Tok]) -> list[Tok]:
-    """Blank cells before the first and after the last number are merged label cells."""
+    """Blank cells before the first and after the last number are merged label cells — except in
+    a real grid, where the 7 data cells of a row are known by their column."""
+    if len(toks) == 7 and [t.pos for t in toks] == list(range(7)):
+        return toks if any(t.kind == "num" for t in toks) else []
     idx = [i for i, t in enumerate(toks) if t.kind == "num"]
     if not idx:
         return []
@@ -189,13 +224,15 @@ def _solve_row(r: Reading) -> tuple[tuple, int]:
     return tuple(vals), 0 if res is None or res == 0 else 1
 
 
-def read_table3(lines: list[Line], begin: int = 0) -> Table3:
+def read_table3(lines: list[Line], begin: int = 0, *, grid_source: bool = False) -> Table3:
+    """Table 三 from the lines; ``grid_source`` when cells come from a real table (HTML/DOCX/PDF),
+    where a row's cells keep their columns (tab-separated text does not: tabs get lost)."""
     out = Table3()
     start = find_start(lines, begin)
     if start is None:
         return out
     out.found = True
-    nums, labels, out.end_line, out.repairs = _assign(lines, start)
+    nums, labels, out.end_line, out.repairs = _assign(lines, start, grid_source)
     _redistribute(nums, out.repairs)
     # the 2021 form splits （六）其他处理 into three sub-rows; the 2019 form has one row
     out.fmt = 2021 if ("other_no_correction" in nums or "other_no_fee" in nums) else 2019
@@ -291,6 +328,14 @@ def read_table3(lines: list[Line], begin: int = 0) -> Table3:
             )
         for note in reading.notes:
             out.repairs.append({"where": f"applications.{code}", "why": note})
+        for c in range(7):
+            if reading.values[c] is None and vals[c] is not None:
+                out.repairs.append(
+                    {
+                        "where": f"applications.{code}.{APPLICANT_COLUMNS[c]}",
+                        "why": f"blank cell filled {vals[c]} from the row identity (total = sum of six columns)",
+                    }
+                )
         for c, src in enumerate(reading.sources):
             if src is not None:
                 out.provenance[f"applications.{code}.{APPLICANT_COLUMNS[c]}"] = _prov(src.line)

@@ -36,6 +36,7 @@ class Tok:
     value: int | Decimal | None = None  # numbers only (int unless the source printed a decimal)
     unit: str | None = None
     gap_before: str = ""  # what separated it from the previous token on the line: '' | ' ' | '\t'
+    pos: int = -1  # grid column of a data cell (0..6 in table 三) where the source is a real grid
 
 
 @lru_cache(maxsize=16384)
@@ -114,3 +115,11 @@ def tokenize(lines: list[Line]) -> list[Tok]:
     for line in lines:
         out.extend(tokenize_line(line))
     return out
+
+
+def grid_cell_token(cell: str, line: Line, pos: int) -> Tok:
+    """A data cell of a real grid (HTML/DOCX/PDF table): a number, or blank whatever else it holds."""
+    parsed = parse_number(cell) if not is_blank_mark(cell) else None
+    if parsed is None:
+        return Tok("blank", cell, line, True, gap_before="\t", pos=pos)
+    return Tok("num", cell, line, True, parsed[0], parsed[1], "\t", pos)
