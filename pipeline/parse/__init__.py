@@ -80,7 +80,8 @@ def parse_document(doc: Document) -> dict[str, Any]:
 
     n_start = sections.get(1, 0)
     n_end = sections.get(2, t2_start if t2_start > n_start else len(lines))
-    prose = "\n".join(line.text for line in lines[n_start:n_end] if line.cells is None)
+    # prose wraps anywhere (a PDF line break can split 新收): join lines without a separator
+    prose = "".join(line.text for line in lines[n_start:n_end] if line.cells is None)
     items, apps = narrative_numbers(prose)
     rec["narrative"] = {"items_published": items, "applications_received": apps}
 

@@ -72,9 +72,35 @@ def fill_table3(rows: Rows, fmt: int) -> list[tuple[str, int, Decimal, str]]:
     for code in ["new_received", "carried_over", "total_processed", "carried_forward", *disp]:
         rows.setdefault(code, [None] * 7)
 
-    def put(code: str, c: int, v: Decimal, why: str) -> None:
+    blocked: set[tuple[str, int]] = set()
+    balance = ("new_received", "carried_over", "total_processed", "carried_forward")
+
+    def consistent(code: str, c: int) -> bool:
+        """No identity through (code, c) that is now fully known is broken."""
+        if (r := row_residual(rows[code])) is not None and r != 0:
+            return False
+        if code in balance:
+            a, b, t, f = (rows[k][c] for k in balance)
+            if None not in (a, b, t, f) and a + b != t + f:
+                return False
+        if code in disp or code == "total_processed":
+            r = sum_eq_residual(rows["total_processed"][c], [rows[d][c] for d in disp])
+            if r is not None and r != 0:
+                return False
+        return True
+
+    def put(code: str, c: int, v: Decimal, why: str) -> bool:
+        """Fill a cell unless that would break another identity (then the source is inconsistent
+        there and the cell stays unknown rather than absorbing the error)."""
+        if (code, c) in blocked:
+            return False
         rows[code][c] = v
+        if not consistent(code, c):
+            rows[code][c] = None
+            blocked.add((code, c))
+            return False
         filled.append((code, c, v, why))
+        return True
 
     changed = True
     while changed:
@@ -84,41 +110,35 @@ def fill_table3(rows: Rows, fmt: int) -> list[tuple[str, int, Decimal, str]]:
             if s:
                 kind, i, v = s
                 if kind == "total":
-                    put(code, 6, v, "total = sum of the six applicant columns")
+                    changed |= put(code, 6, v, "total = sum of the six applicant columns")
                 else:
-                    put(code, i, v, "from the row identity: total = sum of the six applicant columns")
-                changed = True
+                    changed |= put(code, i, v, "from the row identity: total = sum of the six applicant columns")
         for c in range(7):  # disposition sum
             s = _solve(rows["total_processed"][c], [rows[d][c] for d in disp])
             if s:
                 kind, i, v = s
                 if kind == "total":
-                    put("total_processed", c, v, "（七）总计 = sum of the disposition rows")
+                    changed |= put("total_processed", c, v, "（七）总计 = sum of the disposition rows")
                 else:
-                    put(disp[i], c, v, "from （七）总计 = sum of the disposition rows")
-                changed = True
+                    changed |= put(disp[i], c, v, "from （七）总计 = sum of the disposition rows")
             a, b = rows["new_received"][c], rows["carried_over"][c]
             t, f = rows["total_processed"][c], rows["carried_forward"][c]
             cells = [a, b, t, f]
             if cells.count(None) == 1:
                 why = "from 一 + 二 = （七）总计 + 四"
                 if a is None and t + f - b >= 0:
-                    put("new_received", c, t + f - b, why)
+                    changed |= put("new_received", c, t + f - b, why)
                 elif b is None and t + f - a >= 0:
-                    put("carried_over", c, t + f - a, why)
+                    changed |= put("carried_over", c, t + f - a, why)
                 elif t is None and a + b - f >= 0:
-                    put("total_processed", c, a + b - f, why)
+                    changed |= put("total_processed", c, a + b - f, why)
                 elif f is None and a + b - t >= 0:
-                    put("carried_forward", c, a + b - t, why)
-                else:
-                    continue
-                changed = True
+                    changed |= put("carried_forward", c, a + b - t, why)
             elif a is not None and b is not None and a + b == 0:
                 # nothing came in for this column: everything in it is 0
                 for code in ["total_processed", "carried_forward", *disp]:
                     if rows[code][c] is None:
-                        put(code, c, 0, "column has 一 + 二 = 0, so every count in it is 0")
-                        changed = True
+                        changed |= put(code, c, 0, "column has 一 + 二 = 0, so every count in it is 0")
     return filled
 
 

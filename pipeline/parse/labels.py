@@ -125,3 +125,52 @@ def match_item(label: str) -> str | None:
         if best and best[1] >= 75:
             return best[2]
     return None
+
+
+# ----------------------------------------------------------------------------- row groups
+# （三）不予公开 1-8, （四）无法提供 1-3, （五）不予处理 1-5, （六）其他处理 1-3: a sub-row whose
+# words are lost is still named by its group and its number
+GROUP_ROWS: dict[str, list[str]] = {
+    "denied": [
+        "denied_state_secret", "denied_law_prohibited", "denied_three_safeties", "denied_third_party",
+        "denied_internal_affairs", "denied_process_info", "denied_enforcement_file", "denied_admin_query",
+    ],
+    "unable": ["unable_not_held", "unable_needs_creation", "unable_unclear"],
+    "rejected": [
+        "rejected_petition", "rejected_repeat", "rejected_publication", "rejected_mass_repeat", "rejected_confirm",
+    ],
+    "other": ["other_no_correction", "other_no_fee", "other_other"],
+}
+_GROUPS = [
+    ("denied", re.compile(r"^不予公开")),
+    ("unable", re.compile(r"^无法提供")),
+    ("rejected", re.compile(r"^不予处理")),
+    ("other", re.compile(r"^其[他它]处理")),
+]
+_ENUMERATOR = re.compile(r"^\s*(?:(\d{1,2})\s*[.、．)）]|[(（]\s*(\d{1,2})\s*[)）])")
+
+
+_GROUP_NUMERAL = re.compile(r"^\s*[(（]\s*([三四五六])\s*[)）]")
+_NUMERAL_GROUP = {"三": "denied", "四": "unable", "五": "rejected", "六": "other"}
+
+
+@lru_cache(maxsize=4096)
+def match_group(label: str) -> str | None:
+    """The disposition group a label heads: by its words, or by its numeral （三）…（六） when the
+    words are split over lines ('（六）其他' / '处理')."""
+    c = clean_label(label)
+    for name, pat in _GROUPS:
+        if pat.search(c):
+            return name
+    m = _GROUP_NUMERAL.match(label)
+    if m and not re.search(r"予以公开|部分公开|总计", c):
+        return _NUMERAL_GROUP[m.group(1)]
+    return None
+
+
+def enumerator(label: str) -> int | None:
+    """The sub-row number a label starts with ('1.', '2、', '（3）'), if any."""
+    m = _ENUMERATOR.match(label)
+    if not m:
+        return None
+    return int(m.group(1) or m.group(2))

@@ -14,12 +14,13 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from pipeline.extract.document import Line
 from pipeline.parse.identities import column_residuals, fill_table3, row_residual
-from pipeline.parse.labels import fuzzy_row, match_rows
+from pipeline.parse.labels import GROUP_ROWS, enumerator, fuzzy_row, match_group, match_rows
 from pipeline.parse.readings import Reading, readings
 from pipeline.parse.tokens import Tok, grid_cell_token, is_blank_mark, parse_number, tokenize_line
 from pipeline.record import APPLICANT_COLUMNS, APPLICATION_ROWS, DISPOSITION_ROWS
@@ -53,20 +54,44 @@ def find_start(lines: list[Line], begin: int = 0) -> int | None:
 
 
 def detect_grid(lines: list[Line], start: int) -> tuple[int, int] | None:
-    """(width, first data column) when table 三 comes as a real grid: rows of one width whose 7
-    data cells sit in the same columns. Then a blank data cell keeps its column."""
-    seen: dict[tuple[int, int], int] = {}
+    """(width, first data column) when table 三's rows come as cells of one width, the numbers
+    always within the same 7 columns. Then a row's blank data cell can be read by its column."""
+    widths: dict[int, int] = {}
+    hi: dict[int, int] = {}
     for line in lines[start : start + 80]:
         if line.cells is None:
             continue
         idx = [i for i, c in enumerate(line.cells) if c and parse_number(c) is not None]
-        if len(idx) == 7 and idx[-1] - idx[0] == 6:
-            key = (len(line.cells), idx[0])
-            seen[key] = seen.get(key, 0) + 1
-    if not seen:
+        if not idx:
+            continue
+        w = len(line.cells)
+        widths[w] = widths.get(w, 0) + 1
+        hi[w] = max(hi.get(w, 0), idx[-1])
+    if not widths:
         return None
-    key = max(seen, key=seen.get)
-    return key if seen[key] >= 3 and key[0] >= key[1] + 7 else None
+    w = max(widths, key=widths.get)
+    lo = hi[w] - 6
+    return (w, lo) if widths[w] >= 3 and lo >= 1 else None
+
+
+def _fits(line: Line, grid: tuple[int, int]) -> bool:
+    """A row of the grid's width whose numbers all sit in the data columns, no label among them."""
+    cells = line.cells
+    if cells is None or len(cells) != grid[0]:
+        return False
+    lo = grid[1]
+    inside = False
+    for i, c in enumerate(cells):
+        if not c or is_blank_mark(c):
+            continue
+        is_num = parse_number(c) is not None
+        if lo <= i < lo + 7:
+            if not is_num:
+                return False
+            inside = True
+        elif is_num:
+            return False
+    return inside
 
 
 def _grid_tokens(line: Line, grid: tuple[int, int]) -> list[Tok]:
@@ -81,20 +106,19 @@ def _assign(
     lines: list[Line], start: int, grid_source: bool
 ) -> tuple[dict[str, list[Tok]], dict[str, Tok], int, list[dict]]:
     """Step 1: group number tokens under the row label they follow."""
-    grid = detect_grid(lines, start) if grid_source else None
+    grid = detect_grid(lines, start)
+    del grid_source  # both kinds of cells are read by column; only the cost of doing so differs
     nums: dict[str, list[Tok]] = {}
     labels: dict[str, Tok] = {}
     repairs: list[dict] = []
     current: str | None = None
     pointer = -1  # order of the last row that received numbers
     pending: list[Tok] = []  # text since the last label or number that named no row
+    group: str | None = None  # （三）不予公开 …（六）其他处理: the group the sub-rows belong to
     end = len(lines)
     for li in range(start, len(lines)):
         line = lines[li]
-        if grid and line.cells is not None and len(line.cells) == grid[0]:
-            toks = _grid_tokens(line, grid)
-        else:
-            toks = tokenize_line(line)
+        toks = _grid_tokens(line, grid) if grid and _fits(line, grid) else tokenize_line(line)
         if current == "carried_forward" and _count(nums.get(current, [])) >= 7 and any(
             t.kind == "text" for t in toks
         ):
@@ -113,7 +137,23 @@ def _assign(
                 merged.append(t)
         for t in merged:
             if t.kind == "text":
+                group = match_group(t.text) or group
                 code = _pick(match_rows(t.text), pointer, nums)
+                if code is None and group is not None:
+                    # rely on the form's structure: the n-th sub-row of the current group
+                    n = enumerator(_after_group(t.text))
+                    rows_of_group = GROUP_ROWS[group]
+                    if n is not None and 1 <= n <= len(rows_of_group):
+                        cand = rows_of_group[n - 1]
+                        if ORDER[cand] > pointer and _count(nums.get(cand, [])) == 0:
+                            code = cand
+                            if not match_rows(t.text):
+                                repairs.append(
+                                    {
+                                        "where": f"applications.{code}",
+                                        "why": f"row label {t.text!r} named by its number {n} in its group",
+                                    }
+                                )
                 if code is not None:
                     current = code
                     nums.setdefault(code, [])
@@ -138,6 +178,16 @@ def _assign(
             if t.kind == "num":
                 pointer = ORDER[current]
     return nums, labels, end, repairs
+
+
+def _after_group(text: str) -> str:
+    """'（三）不予公开1.属于国家秘密' -> '1.属于国家秘密': the sub-row label after a group head."""
+    m = re.search(r"(不予公开|无法提供|不予处理|其[他它]处理)\s*(?=[(（]?\d)", text)
+    return text[m.end() :] if m else text
+
+
+def _with_cost(r: Reading, cost: int) -> Reading:
+    return Reading(r.values, r.sources, cost, r.notes, r.gaps, r.dropped)
 
 
 def _infer_row(pending: list[Tok], pointer: int, nums: dict[str, list[Tok]]) -> tuple[str | None, str]:
@@ -190,11 +240,13 @@ def _pick(codes: list[str], pointer: int, nums: dict[str, list[Tok]]) -> str | N
     return None
 
 
+def _positional(toks: list[Tok]) -> bool:
+    """The row's tokens are the 7 data cells of a grid row, in column order."""
+    return len(toks) == 7 and [t.pos for t in toks] == list(range(7))
+
+
 def _trim(toks: list[Tok]) -> list[Tok]:
-    """Blank cells before the first and after the last number are merged label cells — except in
-    a real grid, where the 7 data cells of a row are known by their column."""
-    if len(toks) == 7 and [t.pos for t in toks] == list(range(7)):
-        return toks if any(t.kind == "num" for t in toks) else []
+    """Blank cells before the first and after the last number are merged label cells."""
     idx = [i for i, t in enumerate(toks) if t.kind == "num"]
     if not idx:
         return []
@@ -242,10 +294,18 @@ def read_table3(lines: list[Line], begin: int = 0, *, grid_source: bool = False)
     cands: dict[str, list[tuple[tuple, int, Reading]]] = {}
     missing_rows: list[str] = []
     for code in wanted:
-        toks = _trim(nums.get(code, []))
+        raw = nums.get(code, [])
+        toks = _trim(raw)
         opts: list[tuple[tuple, int, Reading]] = []
         seen: set[tuple] = set()
-        for r in readings(toks, 7, max_missing=5) if toks else []:
+        options: list[Reading] = []
+        if _positional(raw) and toks:
+            # read by column: certain in a real grid; in tab text one reading among others, since
+            # a lost tab shifts cells (the identities then prefer the shifted reading)
+            options.append(readings(raw, 7)[0] if grid_source else _with_cost(readings(raw, 7)[0], 1))
+        if not (_positional(raw) and grid_source):
+            options += readings(toks, 7, max_missing=5) if toks else []
+        for r in options:
             vals, viol = _solve_row(r)
             if (vals, r.gaps, r.dropped) in seen:
                 continue

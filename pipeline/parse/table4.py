@@ -56,7 +56,12 @@ def read_table4(lines: list[Line], begin: int = 0) -> Table4:
         if text_len > 40 and n_num < 3:
             continue  # a sentence that happens to hold a number
         row = [t for t in toks if t.kind in ("num", "blank")]
-        # blanks around a row's numbers are layout; between numbers they are empty cells
+        if line.cells is not None and len(row) > 15 and all(t.kind == "blank" for t in row[15:]):
+            row = row[:15]
+        if line.cells is not None and len(row) == 15:
+            nums.extend(row)  # one full data row of cells: a blank at either end is an empty cell
+            continue
+        # otherwise blanks around a row's numbers are layout; between numbers they are empty cells
         idx = [k for k, t in enumerate(row) if t.kind == "num"]
         nums.extend(row[idx[0] : idx[-1] + 1])
     if not nums:
