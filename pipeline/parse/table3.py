@@ -365,12 +365,16 @@ def read_table3(lines: list[Line], begin: int = 0, *, grid_source: bool = False)
 
     # step 4: equally good readings that disagree -> null the disputed cells
     rows: dict[str, list[Decimal | None]] = {}
+    disputed: dict[str, int] = {}  # row -> number of readings that fit equally well
     for code in cands:
         vals, _viol, reading = cands[code][choice[code]]
         rows[code] = list(vals)
         ties = []
         for k, (alt, _v, r) in enumerate(cands[code]):
             if k == choice[code] or alt == vals or r.cost != reading.cost or alt in ties:
+                continue
+            # an unknown cell is no disagreement: only two different values are
+            if not any(a is not None and b is not None and a != b for a, b in zip(alt, vals, strict=True)):
                 continue
             old = choice[code]
             choice[code] = k
@@ -382,10 +386,7 @@ def read_table3(lines: list[Line], begin: int = 0, *, grid_source: bool = False)
                 if alt[c] != rows[code][c]:
                     rows[code][c] = None
         if ties:
-            out.problems.append(
-                f"table 三 row {code}: {len(ties) + 1} readings fit the identities equally well; "
-                "disputed cells left null"
-            )
+            disputed[code] = len(ties) + 1
         for note in reading.notes:
             out.repairs.append({"where": f"applications.{code}", "why": note})
         for c in range(7):
@@ -404,6 +405,15 @@ def read_table3(lines: list[Line], begin: int = 0, *, grid_source: bool = False)
 
     for code, c, v, why in fill_table3(rows, out.fmt):
         out.repairs.append({"where": f"applications.{code}.{APPLICANT_COLUMNS[c]}", "why": f"filled {v}: {why}"})
+    for code, n in disputed.items():
+        if any(v is None for v in rows[code]):
+            out.problems.append(
+                f"table 三 row {code}: {n} readings fit the identities equally well; disputed cells left null"
+            )
+        else:
+            out.repairs.append(
+                {"where": f"applications.{code}", "why": f"{n} readings fit equally well; the identities settled the cells"}
+            )
     for code in missing_rows:
         if any(v is None for v in rows[code]):
             out.problems.append(f"table 三 row {code} not found")
