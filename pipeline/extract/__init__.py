@@ -10,12 +10,9 @@ __all__ = ["Document", "Line", "read_document"]
 
 def read_document(data: bytes, path: str = "") -> Document:
     """Read any supported source into a Document; never raises for bad input."""
-    try:
-        from pipeline.extract.sniff import sniff_format
-    except ImportError:  # TEMP until the sniffer lands
-        fmt = "md" if path.endswith(".md") else "txt"
-    else:
-        fmt = sniff_format(data, path)
+    from pipeline.extract.sniff import sniff_format, unreadable_document
+
+    fmt = sniff_format(data, path)
     if fmt == "pdf":
         from pipeline.extract.pdf import read_pdf
 
@@ -30,6 +27,4 @@ def read_document(data: bytes, path: str = "") -> Document:
         return read_docx(data)
     if fmt in ("txt", "md"):
         return read_text(data, fmt)
-    if not data:
-        return Document(lines=[], format="txt", problems=["empty file"], fatal=True)
-    return Document(lines=[], format="txt", problems=[f"not a readable report file ({fmt})"], fatal=True)
+    return unreadable_document(data, fmt)

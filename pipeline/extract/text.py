@@ -40,12 +40,11 @@ def decode(data: bytes) -> tuple[str, str]:
             return data.decode(enc, errors="replace"), enc
     head = data[:8192]
     if b"\x00" in head:
-        # UTF-16 without a BOM has a NUL in every other byte of ASCII text
-        even, odd = head[0::2].count(0), head[1::2].count(0)
-        if odd > len(head) // 4 and even == 0:
-            return data.decode("utf-16-le", errors="replace"), "utf-16-le"
-        if even > len(head) // 4 and odd == 0:
-            return data.decode("utf-16-be", errors="replace"), "utf-16-be"
+        from pipeline.extract.sniff import utf16_without_bom  # Word's 'save as text', no BOM
+
+        enc = utf16_without_bom(head)
+        if enc:
+            return data.decode(enc, errors="replace"), enc
         raise DecodeError("binary data (NUL bytes), not text")
     try:
         return data.decode("utf-8"), "utf-8"

@@ -1,0 +1,386 @@
+"""The printed grid of tables 二, 三 and 四, shared by the HTML, DOCX and PDF renderers.
+
+A table is a list of rows; a row lists only the cells that *start* in it, each with its row and
+column span (the HTML model). ``expand`` turns that into the full grid a reader must give back:
+a merged cell's text at its top-left position and '' everywhere else it covers. Labels come from
+``pipeline.record`` so the renderers print exactly what the parser is meant to recognise; the
+few variants real reports show (ASCII quotes, '，' for '、', half-width brackets) are chosen by
+``Variant``.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from pipeline.record import (
+    APPLICANT_LABELS,
+    APPLICATION_ROW_FORMATS,
+    APPLICATION_ROW_GROUPS,
+    APPLICATION_ROW_LABELS,
+    APPLICATION_ROWS,
+    PROACTIVE_ITEMS,
+    PROACTIVE_MEASURE_LABELS,
+    RL_COLUMN_LABELS,
+    RL_COLUMNS,
+    RL_GROUPS,
+)
+
+CHECK_NOTE = "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
+SECTION_TITLES = {
+    1: "一、总体情况",
+    2: "二、主动公开政府信息情况",
+    3: "三、收到和处理政府信息公开申请情况",
+    4: "四、政府信息公开行政复议、行政诉讼情况",
+    5: "五、存在的主要问题及改进情况",
+    6: "六、其他需要报告的事项",
+}
+SECTION5_2019 = "五、政府信息公开工作存在的主要问题及改进情况"
+# the merged group-head cells of table 三 (a head spans its sub-rows; there is no subtotal row)
+GROUP_HEADS = {
+    "不予公开": "（三）不予公开",
+    "无法提供": "（四）无法提供",
+    "不予处理": "（五）不予处理",
+    "其他处理": "（六）其他处理",
+}
+RESULTS_HEAD = "三、本年度办理结果"
+ARTICLE_BLOCKS = {
+    2021: [
+        ("第二十条第（一）项", ["regulation", "normative_document"]),
+        ("第二十条第（五）项", ["administrative_license"]),
+        ("第二十条第（六）项", ["administrative_penalty", "administrative_enforcement"]),
+        ("第二十条第（八）项", ["administrative_fee"]),
+    ],
+    2019: [
+        ("第二十条第（一）项", ["regulation", "normative_document"]),
+        ("第二十条第（五）项", ["administrative_license", "other_external_service"]),
+        ("第二十条第（六）项", ["administrative_penalty", "administrative_enforcement"]),
+        ("第二十条第（八）项", ["administrative_fee"]),
+        ("第二十条第（九）项", ["government_procurement"]),
+    ],
+}
+# how the form prints a measure's column head where it differs from the record label
+MEASURE_HEADS = {
+    "amount_10k_yuan": "本年收费金额（单位：万元）",
+    "amount_yuan": "采购总金额",
+    "decisions": "本年处理决定数量",
+}
+MEASURE_HEADS_2019 = {"decisions": "处理决定数量"}
+
+
+@dataclass(frozen=True)
+class Cell:
+    text: str
+    rowspan: int = 1
+    colspan: int = 1
+    header: bool = False
+
+
+@dataclass
+class Table:
+    """One printed table: rows of the cells that start in them (HTML model)."""
+
+    key: str  # 't2' | 't3' | 't4'
+    ncols: int
+    rows: list[list[Cell]]
+    header_rows: int = 0
+    data_rows: list[int] = field(default_factory=list)
+    """indexes of the rows that carry numbers (table 三: one per record row code)."""
+
+
+@dataclass(frozen=True)
+class Variant:
+    """Small layout differences between published reports; ``Variant.of(seed)`` picks them."""
+
+    # labels
+    ascii_quotes: bool = False  # 3.危及"三安全一稳定"
+    comma_for_dunhao: bool = False  # 1.申请人无正当理由逾期不补正，行政机关不再处理…
+    halfwidth_brackets: bool = False  # (一)予以公开
+    plus_sign: bool = True  # 本年增/减 printed '+5'
+    fee_note: bool = False  # 本年收费金额（单位：万元，保留4位小数）
+    # html
+    encoding: str = "utf-8"  # or 'gbk'
+    meta_charset: bool = True
+    chrome: bool = False  # a whole saved page: nav, scripts, footer, layout table
+    word_residue: bool = False  # MsoNormal paragraphs, <o:p></o:p>, &nbsp; in empty cells
+    label_breaks: bool = False  # long labels broken with <br/> (HTML) or paragraphs (DOCX)
+    # pdf
+    split_t3: str | None = None  # None | 'repeat' | 'plain': table 三 continued on the next page
+    split_after: int = 10  # data row (0-based, table 三) after which the page breaks
+    fake_bold: bool = False  # title drawn twice, 0.25 pt apart
+    footer: str | None = "dash"  # 'dash' (- 1 -) | 'page' (第 1 页) | None
+    narrow_label: bool = True  # table 三 first column one character wide (vertical head)
+
+    @classmethod
+    def of(cls, seed: int | Variant) -> Variant:
+        """Variant 0 is the plain layout; any other seed draws every choice at random."""
+        if isinstance(seed, Variant):
+            return seed
+        if seed == 0:
+            return cls()
+        rng = random.Random(seed)
+        return cls(
+            ascii_quotes=rng.random() < 0.3,
+            comma_for_dunhao=rng.random() < 0.3,
+            halfwidth_brackets=rng.random() < 0.2,
+            plus_sign=rng.random() < 0.5,
+            fee_note=rng.random() < 0.3,
+            encoding=rng.choice(["utf-8", "gbk"]),
+            meta_charset=rng.random() < 0.7,
+            chrome=rng.random() < 0.5,
+            word_residue=rng.random() < 0.4,
+            label_breaks=rng.random() < 0.4,
+            split_t3=rng.choice([None, "repeat", "plain"]),
+            split_after=rng.randint(2, 20),
+            fake_bold=rng.random() < 0.5,
+            footer=rng.choice(["dash", "page", None]),
+            narrow_label=rng.random() < 0.7,
+        )
+
+
+def breakable(text: str) -> bool:
+    """A label long enough to be wrapped inside its cell (numbers never are)."""
+    return len(text) > 8 and any("\u4e00" <= ch <= "\u9fff" for ch in text)
+
+
+def label(text: str, v: Variant) -> str:
+    """A label as a report prints it under variant ``v``."""
+    if v.ascii_quotes:
+        text = text.replace("“", '"').replace("”", '"')
+    if v.comma_for_dunhao:
+        text = text.replace("逾期不补正、", "逾期不补正，").replace("缴纳费用、", "缴纳费用，")
+    if v.halfwidth_brackets:
+        text = text.replace("（", "(").replace("）", ")")
+    return text
+
+
+def fmt_value(value: Any, *, signed: bool = False, plus: bool = True) -> str:
+    """A record value as printed in a cell: '' for null, no exponent, '+5' for signed changes."""
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        text = format(Decimal(repr(value)).normalize(), "f")
+    elif isinstance(value, Decimal):
+        text = format(value.normalize(), "f")
+    else:
+        text = str(value)
+    if signed and plus and not text.startswith("-") and text not in ("0", "0.0"):
+        text = "+" + text
+    return text
+
+
+# ----------------------------------------------------------------------------- table 二
+def table2(record: dict[str, Any], v: Variant) -> Table:
+    fmt = record["format_version"]
+    items = PROACTIVE_ITEMS[fmt]
+    proactive = record.get("proactive") or {}
+    rows: list[list[Cell]] = []
+    data_rows: list[int] = []
+    for head, codes in ARTICLE_BLOCKS[fmt]:
+        rows.append([Cell(label(head, v), colspan=4, header=True)])
+        measures = items[codes[0]][1]
+        heads = [_measure_head(m, fmt, v) for m in measures]
+        rows.append([Cell("信息内容", header=True), *_spread(heads, header=True)])
+        for code in codes:
+            name, _ = items[code]
+            values = proactive.get(code) or {}
+            texts = [
+                fmt_value(values.get(m), signed=m == "items_change", plus=v.plus_sign) for m in measures
+            ]
+            data_rows.append(len(rows))
+            rows.append([Cell(name), *_spread(texts)])
+    return Table("t2", 4, rows, header_rows=0, data_rows=data_rows)
+
+
+def _measure_head(measure: str, fmt: int, v: Variant) -> str:
+    if fmt == 2019 and measure in MEASURE_HEADS_2019:
+        return MEASURE_HEADS_2019[measure]
+    text = MEASURE_HEADS.get(measure, PROACTIVE_MEASURE_LABELS[measure])
+    if measure == "amount_10k_yuan" and v.fee_note:
+        text = "本年收费金额（单位：万元，保留4位小数）"
+    return label(text, v)
+
+
+def _spread(texts: list[str], header: bool = False) -> list[Cell]:
+    """Cells for 3 value columns: the last text spans what is left."""
+    cells = [Cell(t, header=header) for t in texts[:-1]]
+    cells.append(Cell(texts[-1], colspan=3 - len(cells), header=header))
+    return cells
+
+
+# ----------------------------------------------------------------------------- table 三
+def table3_codes(fmt: int) -> list[str]:
+    """The record row codes table 三 prints, in order (2019: one （六）其他处理 row)."""
+    return [c for c in APPLICATION_ROWS if fmt in APPLICATION_ROW_FORMATS[c]]
+
+
+def table3(record: dict[str, Any], v: Variant) -> Table:
+    fmt = record["format_version"]
+    codes = table3_codes(fmt)
+    values = record["applications"]["rows"]
+    lab = APPLICANT_LABELS
+    rows: list[list[Cell]] = [
+        [Cell(CHECK_NOTE, rowspan=3, colspan=3, header=True), Cell("申请人情况", colspan=7, header=True)],
+        [
+            Cell(lab["natural_person"], rowspan=2, header=True),
+            Cell("法人或其他组织", colspan=5, header=True),
+            Cell(lab["total"], rowspan=2, header=True),
+        ],
+        [Cell(lab[c], header=True) for c in ("commercial_enterprise", "research_institution",
+                                             "social_welfare_org", "legal_service_org", "other_org")],
+    ]
+    results = [c for c in codes if c not in ("new_received", "carried_over", "carried_forward")]
+    data_rows: list[int] = []
+    seen_groups: set[str] = set()
+    for code in codes:
+        lead: list[Cell] = []
+        group = APPLICATION_ROW_GROUPS[code]
+        text = label(APPLICATION_ROW_LABELS[code], v)
+        if code in ("new_received", "carried_over", "carried_forward"):
+            lead = [Cell(text, colspan=3)]
+        else:
+            if code == results[0]:
+                lead.append(Cell(label(RESULTS_HEAD, v), rowspan=len(results)))
+            if fmt == 2019 and code == "other_other":
+                lead.append(Cell(label(GROUP_HEADS["其他处理"], v), colspan=2))
+            elif group in GROUP_HEADS:
+                if group not in seen_groups:
+                    seen_groups.add(group)
+                    span = sum(1 for c in results if APPLICATION_ROW_GROUPS[c] == group)
+                    lead.append(Cell(label(GROUP_HEADS[group], v), rowspan=span))
+                lead.append(Cell(text))
+            else:
+                lead.append(Cell(text, colspan=2))
+        vals = values.get(code) or [None] * 7
+        data_rows.append(len(rows))
+        rows.append([*lead, *(Cell(fmt_value(x)) for x in vals)])
+    return Table("t3", 10, rows, header_rows=3, data_rows=data_rows)
+
+
+# ----------------------------------------------------------------------------- table 四
+def table4(record: dict[str, Any], v: Variant) -> Table:
+    rl = record["review_litigation"]
+    outcome = [RL_COLUMN_LABELS[c] for c in RL_COLUMNS]
+    rows = [
+        [Cell("行政复议", colspan=5, header=True), Cell("行政诉讼", colspan=10, header=True)],
+        [
+            *(Cell(t, rowspan=2, header=True) for t in outcome),
+            Cell("未经复议直接起诉", colspan=5, header=True),
+            Cell("复议后起诉", colspan=5, header=True),
+        ],
+        [Cell(t, header=True) for t in outcome * 2],
+        [Cell(fmt_value(x)) for g in RL_GROUPS for x in (rl.get(g) or [None] * 5)],
+    ]
+    return Table("t4", 15, rows, header_rows=3, data_rows=[3])
+
+
+def tables(record: dict[str, Any], v: Variant) -> dict[str, Table]:
+    return {"t2": table2(record, v), "t3": table3(record, v), "t4": table4(record, v)}
+
+
+# ----------------------------------------------------------------------------- grids
+def placements(table: Table) -> list[tuple[int, int, Cell]]:
+    """(row, column, cell) of every cell, columns resolved around the spans above (HTML rules)."""
+    taken: set[tuple[int, int]] = set()
+    out: list[tuple[int, int, Cell]] = []
+    for r, row in enumerate(table.rows):
+        c = 0
+        for cell in row:
+            while (r, c) in taken:
+                c += 1
+            out.append((r, c, cell))
+            for dr in range(cell.rowspan):
+                for dc in range(cell.colspan):
+                    taken.add((r + dr, c + dc))
+            c += cell.colspan
+    return out
+
+
+def expand(table: Table) -> list[list[str]]:
+    """The full grid: a merged cell's text at its top-left position, '' where it only spans."""
+    grid = [[""] * table.ncols for _ in table.rows]
+    for r, c, cell in placements(table):
+        grid[r][c] = cell.text
+    return grid
+
+
+# ----------------------------------------------------------------------------- whole report
+_FILLER_1 = [
+    "（一）主动公开",
+    "坚持以公开为常态、不公开为例外，围绕中心工作和群众关切，依法依规做好政府信息主动公开工作，"
+    "及时公开政策文件、规划计划、财政预决算、重大建设项目等重点领域信息，做到应公开尽公开。",
+    "（二）依申请公开",
+    "严格落实依申请公开受理、登记、审核、答复等工作流程，规范答复文书格式，确保依法、按时、规范答复，"
+    "切实保障申请人的合法权益。",
+    "（三）政府信息管理",
+    "加强政府信息公开保密审查，坚持先审查、后公开，一事一审、全面审查；动态更新政府信息公开指南和目录，"
+    "对已公开的规范性文件开展清理并及时公布清理结果。",
+    "（四）政府信息公开平台建设",
+    "进一步优化政府网站政府信息公开专栏栏目设置，加强政务新媒体管理，完善政务服务便民热线，"
+    "拓宽公开渠道，提升公开实效。",
+    "（五）监督保障",
+    "将政务公开工作纳入年度绩效考核，定期开展自查，及时整改发现的问题；组织开展政务公开业务培训，"
+    "提高工作人员的业务水平。",
+]
+_FILLER_5 = [
+    "一是公开内容的深度和广度有待进一步拓展；二是政策解读的形式还不够丰富；三是工作人员的业务能力有待提高。",
+    "下一步，将加强学习培训，健全工作机制，丰富解读形式，不断提升政务公开工作质量。",
+]
+_FILLER_6 = [
+    "本年度未收取政府信息公开信息处理费。",
+    "认真落实上级年度政务公开工作要点，人大代表建议和政协提案办理结果依法公开。",
+]
+
+
+@dataclass(frozen=True)
+class Block:
+    kind: str  # 'title' | 'heading' | 'para' | 'table' | 'right' (signature, date)
+    text: str = ""
+    table: Table | None = None
+
+
+def title_text(record: dict[str, Any]) -> str:
+    return f"{record['agency']['name']}{record['year']}年政府信息公开工作年度报告"
+
+
+def narrative_text(record: dict[str, Any]) -> str:
+    """The opening paragraph of 一、总体情况, stating the narrative numbers that are not null."""
+    nar = record.get("narrative") or {}
+    year = record["year"]
+    parts = [f"{year}年，{record['agency']['name']}认真贯彻落实《中华人民共和国政府信息公开条例》"]
+    if nar.get("items_published") is not None:
+        parts.append(f"全年主动公开政府信息{nar['items_published']}条")
+    if nar.get("applications_received") is not None:
+        parts.append(f"共收到政府信息公开申请{nar['applications_received']}件")
+    parts.append("政府信息公开工作稳步推进")
+    return "，".join(parts) + "。"
+
+
+def outline(record: dict[str, Any], v: Variant) -> list[Block]:
+    """The report from title to signature, as blocks every renderer lays out its own way."""
+    fmt = record["format_version"]
+    t = tables(record, v)
+    year = record["year"]
+    blocks = [
+        Block("title", title_text(record)),
+        Block("para", f"本报告由{record['agency']['name']}根据《中华人民共和国政府信息公开条例》要求编制。"
+                      f"本报告中所列数据的统计期限自{year}年1月1日起至{year}年12月31日止。"),
+        Block("heading", SECTION_TITLES[1]),
+        Block("para", narrative_text(record)),
+        *(Block("heading" if len(p) < 16 else "para", p) for p in _FILLER_1),
+        Block("heading", SECTION_TITLES[2]),
+        Block("table", table=t["t2"]),
+        Block("heading", SECTION_TITLES[3]),
+        Block("table", table=t["t3"]),
+        Block("heading", SECTION_TITLES[4]),
+        Block("table", table=t["t4"]),
+        Block("heading", SECTION5_2019 if fmt == 2019 else SECTION_TITLES[5]),
+        *(Block("para", p) for p in _FILLER_5),
+        Block("heading", SECTION_TITLES[6]),
+        *(Block("para", p) for p in _FILLER_6),
+        Block("right", record["agency"]["name"]),
+        Block("right", f"{year + 1}年1月20日"),
+    ]
+    return blocks
