@@ -108,3 +108,9 @@ def test_signature_gives_the_agency_when_the_title_is_missing():
     rec = parse_bytes((SRC.replace(TITLE, "") + "\n周口市人民政府办公室\n2022年1月20日\n").encode(), "s.txt")
     assert rec["agency"]["name"] == "周口市人民政府办公室"
     assert rec["year"] == 2021
+
+
+def test_utf16_without_bom_and_with_bom():
+    for enc in ("utf-16-le", "utf-16"):
+        rec = parse_bytes(SRC.encode(enc), f"{enc}.txt")
+        assert rec["applications"]["rows"] == GOLD["applications"]["rows"], enc

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import importlib.util
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -66,15 +65,31 @@ def short_name(name: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def _index() -> tuple[dict[str, list[Place]], re.Pattern[str]]:
+def _index() -> tuple[dict[str, list[Place]], int]:
+    """Name (full and short) -> places, and the longest name's length."""
     idx: dict[str, list[Place]] = {}
     for p in places().values():
         idx.setdefault(p.name, []).append(p)
         s = short_name(p.name)
         if s != p.name and len(s) >= 2:
             idx.setdefault(s, []).append(p)
-    names = sorted(idx, key=len, reverse=True)
-    return idx, re.compile("|".join(re.escape(n) for n in names))
+    return idx, max(len(n) for n in idx)
+
+
+def _scan(text: str) -> list[tuple[int, int, str]]:
+    """Leftmost-longest place names in the text: (start, end, name)."""
+    idx, longest = _index()
+    out = []
+    i, n = 0, len(text)
+    while i < n - 1:
+        for j in range(min(n, i + longest), i + 1, -1):
+            if text[i:j] in idx:
+                out.append((i, j, text[i:j]))
+                i = j
+                break
+        else:
+            i += 1
+    return out
 
 
 @dataclass
@@ -105,17 +120,15 @@ _GOV_NEXT = set("人政区县市省州委党办")
 def _mentions(text: str) -> list[tuple[int, list[Place]]]:
     """Places named in the text. A bare short name ('周口') counts only where it plainly names a
     place (start of the name, followed by 人民政府/市/区 …), so 公安部 is not 公安县."""
-    idx, pat = _index()
+    idx, _ = _index()
     out = []
-    for m in pat.finditer(text):
-        word = m.group(0)
+    for start, end, word in _scan(text):
         full = [p for p in idx[word] if p.name == word]
         if full:
-            out.append((m.start(), full))
+            out.append((start, full))
             continue
-        nxt = text[m.end() : m.end() + 1]
-        if m.start() == 0 and nxt in _GOV_NEXT:
-            out.append((m.start(), idx[word]))
+        if start == 0 and text[end : end + 1] in _GOV_NEXT:
+            out.append((start, idx[word]))
     return out
 
 

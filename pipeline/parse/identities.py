@@ -65,14 +65,19 @@ def _solve(total: Decimal | None, parts: list[Decimal | None]) -> tuple[str, int
     return None
 
 
-def fill_table3(rows: Rows, fmt: int) -> list[tuple[str, int, Decimal, str]]:
-    """Fill unknown cells that the identities determine uniquely. Returns (row, col, value, why)."""
+def fill_table3(
+    rows: Rows, fmt: int, frozen: set[tuple[str, int]] | None = None
+) -> list[tuple[str, int, Decimal, str]]:
+    """Fill unknown cells that the identities determine uniquely. Returns (row, col, value, why).
+
+    ``frozen`` cells stay unknown: cells two readings of the printed numbers disagree on. Filling
+    them from the identities would replace a printed number with one that merely balances."""
     filled: list[tuple[str, int, Decimal, str]] = []
     disp = DISPOSITION_ROWS[fmt]
     for code in ["new_received", "carried_over", "total_processed", "carried_forward", *disp]:
         rows.setdefault(code, [None] * 7)
 
-    blocked: set[tuple[str, int]] = set()
+    blocked: set[tuple[str, int]] = set(frozen or ())
     balance = ("new_received", "carried_over", "total_processed", "carried_forward")
 
     def consistent(code: str, c: int) -> bool:
@@ -121,20 +126,21 @@ def fill_table3(rows: Rows, fmt: int) -> list[tuple[str, int, Decimal, str]]:
                     changed |= put("total_processed", c, v, "（七）总计 = sum of the disposition rows")
                 else:
                     changed |= put(disp[i], c, v, "from （七）总计 = sum of the disposition rows")
+            # 一 + 二 = （七） + 四: when one side is known, solve the other (one unknown, or
+            # zero-forcing when the known part already makes up the total)
+            left, right = ("new_received", "carried_over"), ("total_processed", "carried_forward")
+            why = "from 一 + 二 = （七）总计 + 四"
+            for known_side, other in ((left, right), (right, left)):
+                kv = [rows[k][c] for k in known_side]
+                ov = [rows[k][c] for k in other]
+                if None in kv or None not in ov:
+                    continue
+                s = _solve(kv[0] + kv[1], ov)
+                if s:
+                    _kind, i, v = s
+                    changed |= put(other[i], c, v, why)
             a, b = rows["new_received"][c], rows["carried_over"][c]
-            t, f = rows["total_processed"][c], rows["carried_forward"][c]
-            cells = [a, b, t, f]
-            if cells.count(None) == 1:
-                why = "from 一 + 二 = （七）总计 + 四"
-                if a is None and t + f - b >= 0:
-                    changed |= put("new_received", c, t + f - b, why)
-                elif b is None and t + f - a >= 0:
-                    changed |= put("carried_over", c, t + f - a, why)
-                elif t is None and a + b - f >= 0:
-                    changed |= put("total_processed", c, a + b - f, why)
-                elif f is None and a + b - t >= 0:
-                    changed |= put("carried_forward", c, a + b - t, why)
-            elif a is not None and b is not None and a + b == 0:
+            if a is not None and b is not None and a + b == 0:
                 # nothing came in for this column: everything in it is 0
                 for code in ["total_processed", "carried_forward", *disp]:
                     if rows[code][c] is None:

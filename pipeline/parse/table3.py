@@ -19,13 +19,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from pipeline.extract.document import Line
-from pipeline.parse.identities import column_residuals, fill_table3, row_residual
+from pipeline.parse.identities import fill_table3, row_residual
 from pipeline.parse.labels import GROUP_ROWS, enumerator, fuzzy_row, match_group, match_rows
 from pipeline.parse.readings import Reading, readings
 from pipeline.parse.tokens import Tok, grid_cell_token, is_blank_mark, parse_number, tokenize_line
 from pipeline.record import APPLICANT_COLUMNS, APPLICATION_ROWS, DISPOSITION_ROWS
 
 ORDER = {code: i for i, code in enumerate(APPLICATION_ROWS)}
+CELL_PATHS = {code: [f"applications.{code}.{col}" for col in APPLICANT_COLUMNS] for code in APPLICATION_ROWS}
 _STOP_WORDS = ("行政复议", "行政诉讼", "存在的主要问题", "其他需要报告")
 
 
@@ -186,6 +187,74 @@ def _after_group(text: str) -> str:
     return text[m.end() :] if m else text
 
 
+class _Choice:
+    """The reading chosen for each row, with the identity sums kept up to date incrementally (the
+    search evaluates thousands of choices on a messy table; recomputing 175 cells each time is
+    what made it slow)."""
+
+    BALANCE = ("new_received", "carried_over", "total_processed", "carried_forward")
+
+    def __init__(self, cands: dict[str, list[tuple[tuple, int, Reading]]], fmt: int) -> None:
+        self.cands = cands
+        self.disp = set(DISPOSITION_ROWS[fmt])
+        self.choice = {code: 0 for code in cands}
+        self.sum = [0] * 7
+        self.unknown = [0] * 7
+        for code in cands:
+            if code in self.disp:
+                self._add(cands[code][0][0], 1)
+        self.disp_missing = [0 if all(d in cands for d in self.disp) else 1] * 7
+        self.viol = sum(o[0][1] for o in cands.values())
+        self.cost = sum(o[0][2].cost for o in cands.values())
+        # cells a reading leaves unknown: counted, so a reading cannot hide an identity's
+        # residual (a source error) behind a cell it declines to read
+        self.blanks = sum(o[0][0].count(None) for o in cands.values())
+
+    def _add(self, vec: tuple, sign: int) -> None:
+        for c in range(7):
+            v = vec[c]
+            if v is None:
+                self.unknown[c] += sign
+            else:
+                self.sum[c] += sign * v
+
+    def _vec(self, code: str) -> tuple | None:
+        opts = self.cands.get(code)
+        return opts[self.choice[code]][0] if opts else None
+
+    def set(self, code: str, k: int) -> None:
+        old = self.cands[code][self.choice[code]]
+        new = self.cands[code][k]
+        if code in self.disp:
+            self._add(old[0], -1)
+            self._add(new[0], 1)
+        self.viol += new[1] - old[1]
+        self.cost += new[2].cost - old[2].cost
+        self.blanks += new[0].count(None) - old[0].count(None)
+        self.choice[code] = k
+
+    def objective(self) -> tuple[int, int, int, int]:
+        """(identities broken, cells unknown, total residual, repair cost), compared in order.
+        Row and column identities count alike: a source error breaks one of either kind."""
+        resid = 0
+        broken = self.viol
+        none7 = (None,) * 7
+        a, b, t, f = (self._vec(code) or none7 for code in self.BALANCE)
+        unknown, total = self.unknown, self.sum
+        check_disp = not self.disp_missing[0]
+        for c in range(7):
+            ac, bc, tc, fc = a[c], b[c], t[c], f[c]
+            if ac is not None and bc is not None and tc is not None and fc is not None:
+                r = abs(ac + bc - tc - fc)
+                resid += r
+                broken += r != 0
+            if tc is not None and check_disp and not unknown[c]:
+                r = abs(tc - total[c])
+                resid += r
+                broken += r != 0
+        return broken, self.blanks, resid, self.cost
+
+
 def _with_cost(r: Reading, cost: int) -> Reading:
     return Reading(r.values, r.sources, cost, r.notes, r.gaps, r.dropped)
 
@@ -322,50 +391,55 @@ def read_table3(lines: list[Line], begin: int = 0, *, grid_source: bool = False)
         cands[code] = opts
 
     # step 3: choose, minimising (row violations, column residual, cost) by coordinate descent
-    choice = {code: 0 for code in cands}
-
-    def objective() -> tuple[int, Decimal, int]:
-        rows = {code: list(cands[code][choice[code]][0]) for code in cands}
-        viol = sum(cands[code][choice[code]][1] for code in cands)
-        resid = sum((abs(x) for x in column_residuals(rows, out.fmt)), 0)
-        cost = sum(cands[code][choice[code]][2].cost for code in cands)
-        return viol, resid, cost
-
-    best = objective()
-    ambiguous = [code for code in cands if len(cands[code]) > 1] if best[:2] != (0, 0) else []
+    ev = _Choice(cands, out.fmt)
+    best = ev.objective()
+    ambiguous = [code for code in cands if len(cands[code]) > 1] if best[0] else []
     # a column lost in extraction is lost from every short row alike: try each position jointly
     joint = [("gaps", p) for p in range(7)] + [("dropped", p) for p in range(8)]
+    locked: set[str] = set()
     for attr, pos in joint if ambiguous else ():
-        trial = dict(choice)
+        saved = dict(ev.choice)
+        moved = []
         for code in ambiguous:
             ks = [k for k, o in enumerate(cands[code]) if getattr(o[2], attr) == (pos,)]
             if ks:
-                trial[code] = min(ks, key=lambda k: (cands[code][k][1], cands[code][k][2].cost))
-        saved, choice = choice, trial
-        obj = objective()
+                ev.set(code, min(ks, key=lambda k, code=code: (cands[code][k][1], cands[code][k][2].cost)))
+                moved.append(code)
+        obj = ev.objective()
         if obj < best:
             best = obj
+            # a column lost from several rows is lost from each of them: a row of that group that
+            # then breaks an identity is a source error, not a reason to move its cells elsewhere
+            locked = set(moved) if len(moved) >= 3 else set()
         else:
-            choice = saved
-    for _ in range(4):
+            for code, k in saved.items():
+                ev.set(code, k)
+    ambiguous = [code for code in ambiguous if code not in locked]
+    for _ in range(4) if best[0] else ():
         improved = False
         for code in ambiguous:
             for k in range(len(cands[code])):
-                if k == choice[code]:
+                old = ev.choice[code]
+                if k == old:
                     continue
-                old = choice[code]
-                choice[code] = k
-                obj = objective()
+                ev.set(code, k)
+                obj = ev.objective()
                 if obj < best:
                     best, improved = obj, True
                 else:
-                    choice[code] = old
+                    ev.set(code, old)
         if not improved:
             break
+    choice = ev.choice
+
+    def objective() -> tuple[int, int, int, int]:
+        return ev.objective()
 
     # step 4: equally good readings that disagree -> null the disputed cells
     rows: dict[str, list[Decimal | None]] = {}
+    prov: dict[int, dict] = {}  # one provenance entry per source line, shared by its cells
     disputed: dict[str, int] = {}  # row -> number of readings that fit equally well
+    frozen: set[tuple[str, int]] = set()
     for code in cands:
         vals, _viol, reading = cands[code][choice[code]]
         rows[code] = list(vals)
@@ -377,14 +451,15 @@ def read_table3(lines: list[Line], begin: int = 0, *, grid_source: bool = False)
             if not any(a is not None and b is not None and a != b for a, b in zip(alt, vals, strict=True)):
                 continue
             old = choice[code]
-            choice[code] = k
+            ev.set(code, k)
             if objective() == best:
                 ties.append(alt)
-            choice[code] = old
+            ev.set(code, old)
         for alt in ties:
             for c in range(7):
                 if alt[c] != rows[code][c]:
                     rows[code][c] = None
+                    frozen.add((code, c))
         if ties:
             disputed[code] = len(ties) + 1
         for note in reading.notes:
@@ -397,13 +472,16 @@ def read_table3(lines: list[Line], begin: int = 0, *, grid_source: bool = False)
                         "why": f"blank cell filled {vals[c]} from the row identity (total = sum of six columns)",
                     }
                 )
+        paths = CELL_PATHS[code]
         for c, src in enumerate(reading.sources):
-            if src is not None:
-                out.provenance[f"applications.{code}.{APPLICANT_COLUMNS[c]}"] = _prov(src.line)
-            elif code in labels:
-                out.provenance[f"applications.{code}.{APPLICANT_COLUMNS[c]}"] = _prov(labels[code].line)
+            line = src.line if src is not None else labels[code].line if code in labels else None
+            if line is not None:
+                p = prov.get(id(line))
+                if p is None:
+                    p = prov[id(line)] = _prov(line)
+                out.provenance[paths[c]] = p
 
-    for code, c, v, why in fill_table3(rows, out.fmt):
+    for code, c, v, why in fill_table3(rows, out.fmt, frozen):
         out.repairs.append({"where": f"applications.{code}.{APPLICANT_COLUMNS[c]}", "why": f"filled {v}: {why}"})
     for code, n in disputed.items():
         if any(v is None for v in rows[code]):
