@@ -66,13 +66,14 @@ def parse_document(doc: Document) -> dict[str, Any]:
 
     t3_begin = sections.get(3, 0)
     grid_source = doc.format in ("html", "docx", "pdf")
-    t3 = read_table3(
-        lines, t3_begin if find_start(lines, t3_begin) is not None else 0, grid_source=grid_source
-    )
+    t3_start = find_start(lines, t3_begin)
+    if t3_start is None and t3_begin:
+        t3_start = find_start(lines, 0)
+    t3 = read_table3(lines, t3_start, grid_source=grid_source)
     t4_begin = t3.end_line if t3.found else sections.get(4, sections.get(3, 0))
     t4 = read_table4(lines, t4_begin)
     t2_start = sections.get(2, 0)
-    t2_end = find_start(lines, t2_start) if t3.found else None
+    t2_end = t3_start if t3.found and t3_start is not None and t3_start >= t2_start else None
     if t2_end is None or t2_end <= t2_start:
         t2_end = sections.get(3, len(lines))
     year_fmt = 2021 if (year or 2021) >= 2021 else 2019

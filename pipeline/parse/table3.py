@@ -110,6 +110,7 @@ def _assign(
     grid = detect_grid(lines, start)
     del grid_source  # both kinds of cells are read by column; only the cost of doing so differs
     nums: dict[str, list[Tok]] = {}
+    count: dict[str, int] = {}  # numbers per row so far (kept, not recounted: rows are long)
     labels: dict[str, Tok] = {}
     repairs: list[dict] = []
     current: str | None = None
@@ -120,7 +121,7 @@ def _assign(
     for li in range(start, len(lines)):
         line = lines[li]
         toks = _grid_tokens(line, grid) if grid and _fits(line, grid) else tokenize_line(line)
-        if current == "carried_forward" and _count(nums.get(current, [])) >= 7 and any(
+        if current == "carried_forward" and count.get(current, 0) >= 7 and any(
             t.kind == "text" for t in toks
         ):
             end = li
@@ -146,7 +147,7 @@ def _assign(
                     rows_of_group = GROUP_ROWS[group]
                     if n is not None and 1 <= n <= len(rows_of_group):
                         cand = rows_of_group[n - 1]
-                        if ORDER[cand] > pointer and _count(nums.get(cand, [])) == 0:
+                        if ORDER[cand] > pointer and count.get(cand, 0) == 0:
                             code = cand
                             if not match_rows(t.text):
                                 repairs.append(
@@ -165,7 +166,7 @@ def _assign(
                 continue
             if current is None:
                 continue
-            if t.kind == "num" and pending and _count(nums[current]) >= 7:
+            if t.kind == "num" and pending and count.get(current, 0) >= 7:
                 # numbers after unrecognised text, the open row already complete: a row whose
                 # label was mangled. Name it fuzzily, else by its place in the form's order.
                 code, why = _infer_row(pending, pointer, nums)
@@ -178,6 +179,7 @@ def _assign(
             nums[current].append(t)
             if t.kind == "num":
                 pointer = ORDER[current]
+                count[current] = count.get(current, 0) + 1
     return nums, labels, end, repairs
 
 
@@ -345,12 +347,11 @@ def _solve_row(r: Reading) -> tuple[tuple, int]:
     return tuple(vals), 0 if res is None or res == 0 else 1
 
 
-def read_table3(lines: list[Line], begin: int = 0, *, grid_source: bool = False) -> Table3:
+def read_table3(lines: list[Line], start: int | None, *, grid_source: bool = False) -> Table3:
     """Table 三 from the lines; ``grid_source`` when cells come from a real table (HTML/DOCX/PDF),
     where a row's cells keep their columns (tab-separated text does not: tabs get lost)."""
     out = Table3()
-    start = find_start(lines, begin)
-    if start is None:
+    if start is None:  # find_start found no 一、本年新收 row
         return out
     out.found = True
     nums, labels, out.end_line, out.repairs = _assign(lines, start, grid_source)

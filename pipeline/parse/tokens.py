@@ -24,6 +24,7 @@ _NUM = re.compile(
 )
 # text ending in digits, e.g. '一、本年新收政府信息公开申请数量4000004' (no separator at all)
 _TRAILING_DIGITS = re.compile(r"^(?P<text>.*[^\d.,+\-\s])(?P<num>\d+)$")
+# a cell printed as one of these holds no number
 _EMPTY_MARKS = {"", "-", "—", "–", "--", "——", "/", "\\", "无", "空", "—-", "/ /"}
 
 
@@ -57,7 +58,7 @@ def parse_number(s: str) -> tuple[int | Decimal, str | None] | None:
 
 
 def is_blank_mark(s: str) -> bool:
-    return s.strip() in _EMPTY_MARKS
+    return s in _EMPTY_MARKS or s.strip() in _EMPTY_MARKS
 
 
 def _token_for(text: str, line: Line, cell: bool, gap: str) -> list[Tok]:
