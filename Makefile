@@ -17,8 +17,9 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# every batch under data/raw/ -> data/warehouse/ogi.duckdb, in process (recorded in .dagster_home)
 run: $(STAMP)
-	@mkdir -p $(DAGSTER_HOME)
+	@mkdir -p $(DAGSTER_HOME) && cp dagster.yaml $(DAGSTER_HOME)/dagster.yaml
 	$(BIN)/ogi run
 
 test: $(STAMP)
@@ -29,16 +30,19 @@ lint: $(STAMP)
 	$(BIN)/ruff check pipeline tests benchmarks
 	$(BIN)/ruff format --check pipeline tests benchmarks
 
+# Dagster UI + daemon (schedule 02:00 Asia/Shanghai, batch sensor) on http://127.0.0.1:3000
 ui: $(STAMP)
-	@mkdir -p $(DAGSTER_HOME)
-	@cp -n dagster.yaml $(DAGSTER_HOME)/dagster.yaml 2>/dev/null || true
-	$(BIN)/dagster dev -h 127.0.0.1 -p 3000 -m pipeline.definitions
+	@mkdir -p $(DAGSTER_HOME) && cp dagster.yaml $(DAGSTER_HOME)/dagster.yaml
+	$(BIN)/dagster dev -h 127.0.0.1 -p 3000
 
+# the DuckDB 1.x CLI, read-only, on the published warehouse (built first if there is none)
 sql: $(STAMP)
+	@test -f $(OGI_WAREHOUSE_DIR)/ogi.duckdb || $(MAKE) --no-print-directory run
 	$(BIN)/duckdb -readonly $(OGI_WAREHOUSE_DIR)/ogi.duckdb
 
 docs: $(STAMP)
 	$(BIN)/python -m webbrowser -t "file://$(OGI_WAREHOUSE_DIR)/data_docs/index.html"
 
 clean:
-	rm -rf $(OGI_WAREHOUSE_DIR)/*.duckdb $(OGI_WAREHOUSE_DIR)/facts $(DAGSTER_HOME)
+	rm -rf $(OGI_WAREHOUSE_DIR)/ogi.duckdb $(OGI_WAREHOUSE_DIR)/ogi.duckdb.wal $(OGI_WAREHOUSE_DIR)/facts \
+		$(OGI_WAREHOUSE_DIR)/.build $(OGI_WAREHOUSE_DIR)/data_docs $(DAGSTER_HOME)

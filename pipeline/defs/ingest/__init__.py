@@ -1,0 +1,1 @@
+"""Per-batch assets: the file inventory and the parse (partitioned by batch)."""

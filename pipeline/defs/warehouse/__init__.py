@@ -1,0 +1,1 @@
+"""The DuckDB warehouse: core tables, dims, marts, and the publish step (single writer)."""

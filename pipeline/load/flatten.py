@@ -1,0 +1,178 @@
+"""Report record → rows of the warehouse tables. Pure Python: runs inside the parse workers.
+
+The rules (also in ``docs/warehouse-contract.md``):
+- ``report``: one row per distinct file content that is a report (status ``ok`` or ``partial``);
+- ``quarantine``: one row per file whose status is not ``ok`` — what a person should look at;
+- ``fact_application``: one row per (row code, applicant column) of table 三 when the report has
+  the table; rows the report's form does not have (2019: other_no_correction, other_no_fee) are
+  omitted, rows it should have but the parser could not read are present with ``count`` NULL;
+- ``fact_proactive`` / ``fact_review_litigation``: every cell the record carries.
+A cell is ``is_repaired`` when a repair's ``where`` is the cell's dotted path or a prefix of it.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from pipeline.load.agency import agency_key
+from pipeline.record import (
+    APPLICANT_COLUMNS,
+    APPLICATION_ROW_FORMATS,
+    APPLICATION_ROWS,
+    RL_COLUMNS,
+    RL_GROUPS,
+)
+
+#: version of these rules and of the Parquet columns: bump it and every batch is re-flattened
+LOAD_VERSION = "1"
+REPORT_STATUSES = ("ok", "partial")
+
+Row = dict[str, Any]
+
+
+def _count(v: Any) -> int | None:
+    """Counts are integers; a float that is whole becomes int, anything else is unreadable."""
+    if v is None or isinstance(v, bool):
+        return None
+    if isinstance(v, int):
+        return v
+    try:
+        f = float(v)
+    except (TypeError, ValueError):
+        return None
+    return int(f) if f.is_integer() else None
+
+
+def _value(v: Any) -> float | None:
+    if v is None or isinstance(v, bool):
+        return None
+    try:
+        return float(v)
+    except (TypeError, ValueError):
+        return None
+
+
+class _Repaired:
+    """Answers "was this cell repaired?" from the record's repair list."""
+
+    def __init__(self, repairs: list[dict[str, Any]]) -> None:
+        self.wheres = {str(r.get("where")) for r in repairs or [] if r.get("where")}
+
+    def __call__(self, path: str) -> bool:
+        if not self.wheres:
+            return False
+        parts = path.split(".")
+        return any(".".join(parts[:i]) in self.wheres for i in range(1, len(parts) + 1))
+
+
+def _reason(record: dict[str, Any]) -> str:
+    problems = [str(p) for p in record.get("problems") or []]
+    return "; ".join(problems) if problems else f"status {record.get('status')}"
+
+
+def flatten(record: dict[str, Any], batch: str, path: str, parser_version: str) -> dict[str, Any]:
+    """Rows of every table for one record: ``report``/``quarantine`` as one dict or None, facts as
+    column lists. Timestamps are filled in by the caller, which knows when a file was first seen."""
+    src = record.get("source") or {}
+    agency = record.get("agency") or {}
+    status = record.get("status") or "failed"
+    report_id = src.get("sha256")
+    name = agency.get("name")
+    aid = agency_key(name, agency.get("admin_code")) or None
+    year = record.get("year")
+    fmt = record.get("format_version")
+    narrative = record.get("narrative") or {}
+    repairs = record.get("repairs") or []
+    out: dict[str, Any] = {"report": None, "quarantine": None}
+
+    if status in REPORT_STATUSES:
+        out["report"] = {
+            "report_id": report_id,
+            "batch": batch,
+            "path": path,
+            "sha256": report_id,
+            "format": src.get("format"),
+            "encoding": src.get("encoding"),
+            "bytes": src.get("bytes"),
+            "agency_id": aid,
+            "agency_name": name,
+            "province": agency.get("province"),
+            "city": agency.get("city"),
+            "county": agency.get("county"),
+            "admin_code": agency.get("admin_code"),
+            "agency_kind": agency.get("kind"),
+            "year": year,
+            "format_version": fmt,
+            "status": status,
+            "problems": json.dumps(record.get("problems") or [], ensure_ascii=False),
+            "repairs": json.dumps(repairs, ensure_ascii=False, default=str),
+            "n_repairs": len(repairs),
+            "narrative_items_published": _count(narrative.get("items_published")),
+            "narrative_applications_received": _count(narrative.get("applications_received")),
+            "parser_version": parser_version,
+        }
+    if status != "ok":
+        out["quarantine"] = {
+            "report_id": report_id,
+            "batch": batch,
+            "path": path,
+            "sha256": report_id,
+            "format": src.get("format"),
+            "status": status,
+            "reason": _reason(record),
+            "agency_name": name,
+            "year": year,
+            "parser_version": parser_version,
+        }
+
+    app: dict[str, list[Any]] = {
+        k: [] for k in ("disposition_code", "applicant_code", "count", "is_repaired")
+    }
+    pro: dict[str, list[Any]] = {k: [] for k in ("item_code", "measure_code", "value", "is_repaired")}
+    rl: dict[str, list[Any]] = {k: [] for k in ("group_code", "outcome_code", "count", "is_repaired")}
+    if out["report"] is not None:
+        repaired = _Repaired(repairs)
+        rows = (record.get("applications") or {}).get("rows") or {}
+        columns = (record.get("applications") or {}).get("columns") or APPLICANT_COLUMNS
+        if rows:
+            for code in APPLICATION_ROWS:
+                if fmt in (2019, 2021):
+                    if fmt not in APPLICATION_ROW_FORMATS[code]:
+                        continue  # not a row of this form, even if the record carries nulls for it
+                elif code not in rows:
+                    continue
+                values = rows.get(code) or [None] * len(columns)
+                for col, v in zip(columns, values, strict=False):
+                    app["disposition_code"].append(code)
+                    app["applicant_code"].append(col)
+                    app["count"].append(_count(v))
+                    app["is_repaired"].append(repaired(f"applications.{code}.{col}"))
+        for item, measures in (record.get("proactive") or {}).items():
+            for measure, v in (measures or {}).items():
+                pro["item_code"].append(item)
+                pro["measure_code"].append(measure)
+                pro["value"].append(_value(v))
+                pro["is_repaired"].append(repaired(f"proactive.{item}.{measure}"))
+        review = record.get("review_litigation") or {}
+        outcomes = review.get("columns") or RL_COLUMNS
+        for group in RL_GROUPS:
+            values = review.get(group)
+            if not values or all(v is None for v in values):
+                continue  # table 四 not read
+            for col, v in zip(outcomes, values, strict=False):
+                rl["group_code"].append(group)
+                rl["outcome_code"].append(col)
+                rl["count"].append(_count(v))
+                rl["is_repaired"].append(repaired(f"review_litigation.{group}.{col}"))
+
+    keys = {"batch": batch, "report_id": report_id, "agency_id": aid, "year": year}
+    out["fact_application"] = _with_keys(app, {**keys, "format_version": fmt})
+    out["fact_proactive"] = _with_keys(pro, {**keys, "format_version": fmt})
+    out["fact_review_litigation"] = _with_keys(rl, keys)
+    return out
+
+
+def _with_keys(cols: dict[str, list[Any]], keys: dict[str, Any]) -> dict[str, list[Any]]:
+    n = len(next(iter(cols.values())))
+    return {**{k: [v] * n for k, v in keys.items()}, **cols}

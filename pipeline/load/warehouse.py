@@ -1,0 +1,351 @@
+"""Build the DuckDB warehouse from the per-batch Parquet, then publish it by atomic rename.
+
+Each run builds a fresh working file of its own (``.build/<run_id>.duckdb``) from ``sql/`` in
+stages (core → dims → marts), and the last stage renames it over ``ogi.duckdb``. Analysts keep
+reading the previous file until the rename, and a crash anywhere leaves it untouched. The file is
+created through ``ATTACH … (STORAGE_VERSION 'v1.5.0')`` so DuckDB 1.x clients (the 1.5 CLI and the
+drivers SQL tools bundle) can open what duckdb 2.0 writes; before publishing, the 1.x CLI, when
+installed, is asked to open the file, so a file it cannot read is never published.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from pipeline.load import schemas, seeds, store
+from pipeline.load.layout import REPO_ROOT, Layout
+
+SQL_DIR = REPO_ROOT / "sql"
+STORAGE_VERSION = "v1.5.0"
+#: models per layer, in build order (one .sql file each under sql/<layer>/)
+MODELS: dict[str, tuple[str, ...]] = {
+    "staging": tuple(f"stg_{t}" for t in schemas.FACT_TABLES),
+    "core": (
+        "report",
+        "quarantine",
+        "fact_application",
+        "fact_proactive",
+        "fact_review_litigation",
+        "quality_finding",
+    ),
+    "dims": (
+        "dim_disposition",
+        "dim_applicant",
+        "dim_proactive_measure",
+        "dim_review_litigation",
+        "dim_agency",
+    ),
+    "marts": ("mart_agency_year", "mart_cross_agency", "mart_yoy", "mart_disposition_mix"),
+    "meta": ("warehouse_build", "publish"),
+}
+_STALE_BUILD_SECONDS = 24 * 3600
+
+
+def model_sql(layer: str, name: str) -> str:
+    return (SQL_DIR / layer / f"{name}.sql").read_text(encoding="utf-8")
+
+
+def run_model(con: duckdb.DuckDBPyConnection, layer: str, name: str) -> None:
+    """Run one model file in one transaction (its COMMENT statements would each commit, and sync,
+    on their own)."""
+    con.execute("begin transaction")
+    try:
+        con.execute(model_sql(layer, name))
+    except BaseException:
+        con.execute("rollback")
+        raise
+    con.execute("commit")
+
+
+def _quote(path: Path) -> str:
+    return str(path).replace("'", "''")
+
+
+@contextmanager
+def connect(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-write connection to a warehouse file (created if missing) in storage v1.5.0."""
+    con = duckdb.connect(config={"memory_limit": os.environ.get("OGI_DUCKDB_MEMORY", "1GB")})
+    try:
+        con.execute(f"set temp_directory = '{_quote(path.parent / 'spill')}'")
+        con.execute(f"attach '{_quote(path)}' as ogi (storage_version '{STORAGE_VERSION}')")
+        con.execute("use ogi")
+        yield con
+    finally:
+        con.close()
+
+
+@dataclass
+class Snapshot:
+    """The per-batch Parquet one build reads: each batch's current generation."""
+
+    batches: list[str] = field(default_factory=list)
+    generations: list[str] = field(default_factory=list)
+    files: dict[str, list[str]] = field(default_factory=dict)
+
+
+def snapshot(layout: Layout) -> Snapshot:
+    """Current generations of the batches that still have a raw folder."""
+    snap = Snapshot(files={t: [] for t in schemas.FACT_TABLES})
+    for batch in layout.batches():
+        gen = store.current(layout.batch_state(batch))
+        if gen is None:
+            continue
+        snap.batches.append(batch)
+        snap.generations.append(gen.name)
+        for table in schemas.FACT_TABLES:
+            snap.files[table].append(str(gen / f"{table}.parquet"))
+    return snap
+
+
+#: what a build depends on besides the Parquet: a change to any of these files rebuilds the warehouse
+_BUILD_INPUTS = (("sql", "*.sql"), ("expectations", "*.json"), ("pipeline", "*.py"))
+
+
+def fingerprint(snap: Snapshot, parser_version: str) -> str:
+    """Identity of a build's inputs: the batches' generations, the versions, and the SQL, suites and
+    code that turn them into tables. Equal to the published file's → nothing would change."""
+    h = hashlib.sha256(
+        json.dumps(
+            [snap.batches, snap.generations, parser_version, schemas.LOAD_VERSION, STORAGE_VERSION]
+        ).encode()
+    )
+    for folder, pattern in _BUILD_INPUTS:
+        for path in sorted((REPO_ROOT / folder).rglob(pattern)):
+            h.update(path.relative_to(REPO_ROOT).as_posix().encode() + b"\0" + path.read_bytes())
+    return h.hexdigest()
+
+
+def published_build(path: Path) -> dict[str, Any]:
+    """The ``warehouse_build`` row of a published file ({} if none or unreadable)."""
+    if not path.exists():
+        return {}
+    try:
+        with duckdb.connect(str(path), read_only=True) as con:
+            rel = con.execute("select * from warehouse_build")
+            return dict(zip([d[0] for d in rel.description], rel.fetchone() or (), strict=False))
+    except duckdb.Error:
+        return {}  # an older file without warehouse_build, or unreadable: replace it
+
+
+def _empty_parquet(layout: Layout, table: str) -> str:
+    """A zero-row file with the table's schema, so staging works before any batch exists."""
+    import pyarrow.parquet as pq
+
+    path = layout.build_dir / "empty" / f"{table}.parquet"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        pq.write_table(schemas.FACT_TABLES[table].empty_table(), path)
+    return str(path)
+
+
+def table_counts(con: duckdb.DuckDBPyConnection, tables: tuple[str, ...]) -> dict[str, int]:
+    return {t: con.execute(f'select count(*) from "{t}"').fetchone()[0] for t in tables}
+
+
+def preview(con: duckdb.DuckDBPyConnection, sql: str, limit: int = 10) -> str:
+    """A Markdown table of the first rows of a query (for Dagster metadata)."""
+    rel = con.sql(f"select * from ({sql}) limit {limit}")
+    cols = rel.columns
+    lines = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
+    for row in rel.fetchall():
+        cells = [f"{v:.4g}" if isinstance(v, float) else "" if v is None else str(v) for v in row]
+        lines.append("| " + " | ".join(c.replace("|", "\\|").replace("\n", " ")[:60] for c in cells) + " |")
+    return "\n".join(lines)
+
+
+def build_core(
+    layout: Layout, run_id: str, parser_version: str, snap: Snapshot | None = None, fingerprint_: str = ""
+) -> tuple[Snapshot, dict[str, int]]:
+    """Start a fresh working file: report, quarantine, fact tables, empty quality_finding."""
+    layout.build_dir.mkdir(parents=True, exist_ok=True)
+    _cleanup_stale(layout)
+    work = layout.working(run_id)
+    for p in (work, work.with_name(work.name + ".wal")):
+        p.unlink(missing_ok=True)
+    snap = snap or snapshot(layout)
+    started_at = datetime.now(UTC).replace(tzinfo=None)
+    with connect(work) as con:
+        for table, files in snap.files.items():
+            con.execute(
+                f"set variable {table}_files = $files", {"files": files or [_empty_parquet(layout, table)]}
+            )
+        for name in MODELS["staging"]:
+            run_model(con, "staging", name)
+        for name in MODELS["core"]:
+            run_model(con, "core", name)
+        for key, value in {
+            "run_id": run_id,
+            "started_at": started_at,
+            "published_at": None,
+            "parser_version": parser_version,
+            "load_version": schemas.LOAD_VERSION,
+            "batches": snap.batches,
+            "generations": snap.generations,
+            "fingerprint": fingerprint_ or fingerprint(snap, parser_version),
+        }.items():
+            con.execute(f"set variable {key} = $v", {"v": value})
+        run_model(con, "meta", "warehouse_build")
+        counts = table_counts(con, MODELS["core"])
+        con.execute("checkpoint")
+    return snap, counts
+
+
+def _require(work: Path) -> None:
+    if not work.exists():
+        raise FileNotFoundError(
+            f"{work} does not exist: the warehouse stages must run in one run, starting with core_ogi__facts"
+        )
+
+
+def build_dims(layout: Layout, run_id: str) -> dict[str, int]:
+    work = layout.working(run_id)
+    _require(work)
+    with connect(work) as con:
+        for name, make in seeds.SEEDS.items():
+            con.register(name, make())
+        for name in MODELS["dims"]:
+            run_model(con, "dims", name)
+        counts = table_counts(con, MODELS["dims"])
+        con.execute("checkpoint")
+    return counts
+
+
+def build_marts(layout: Layout, run_id: str) -> dict[str, int]:
+    work = layout.working(run_id)
+    _require(work)
+    with connect(work) as con:
+        for name in MODELS["marts"]:
+            run_model(con, "marts", name)
+        counts = table_counts(con, MODELS["marts"])
+        con.execute("checkpoint")
+    return counts
+
+
+def missing_comments(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Tables and columns of the warehouse without a COMMENT (every one must have one)."""
+    rows = con.execute("""
+        select table_name from duckdb_tables()
+        where database_name = current_database() and schema_name = 'main' and coalesce(comment, '') = ''
+        union all
+        select table_name || '.' || column_name from duckdb_columns()
+        where database_name = current_database() and schema_name = 'main' and coalesce(comment, '') = ''
+        order by 1
+    """).fetchall()
+    return [r[0] for r in rows]
+
+
+def cli_binary() -> Path | None:
+    """The DuckDB 1.x CLI analysts use (``duckdb-cli`` from PyPI), if installed."""
+    here = Path(sys.executable).parent / "duckdb"
+    found = here if here.exists() else shutil.which("duckdb")
+    return Path(found) if found else None
+
+
+def cli_check(path: Path) -> str | None:
+    """Open ``path`` read-only with the 1.x CLI; return its version, or raise if it cannot."""
+    cli = cli_binary()
+    if cli is None:
+        return None
+    out = subprocess.run(
+        [
+            str(cli),
+            "-readonly",
+            "-noheader",
+            "-list",
+            str(path),
+            "-c",
+            "select version() || ' ' || (select count(*) from report)",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    if out.returncode != 0 or "Error" in out.stderr:
+        raise RuntimeError(f"{cli} cannot open {path}: {out.stderr.strip() or out.stdout.strip()}")
+    return out.stdout.strip().split()[0]
+
+
+@dataclass
+class Published:
+    path: Path
+    published: bool
+    reason: str = ""
+    cli_version: str | None = None
+    bytes: int = 0
+    missing_comments: list[str] = field(default_factory=list)
+    build: dict[str, Any] = field(default_factory=dict)
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def publish(layout: Layout, run_id: str) -> Published:
+    """Stamp, check and rename the working file over ``ogi.duckdb`` — unless a run that started
+    later already published (two runs may overlap; the newer data wins)."""
+    work = layout.working(run_id)
+    _require(work)
+    with connect(work) as con:
+        con.execute("set variable published_at = $v", {"v": datetime.now(UTC).replace(tzinfo=None)})
+        run_model(con, "meta", "publish")
+        build = dict(
+            zip(
+                [d[0] for d in con.execute("select * from warehouse_build").description],
+                con.execute("select * from warehouse_build").fetchone(),
+                strict=True,
+            )
+        )
+        missing = missing_comments(con)
+        con.execute("checkpoint")
+    target = layout.published
+    other = published_build(target).get("started_at")
+    if other is not None and other > build["started_at"]:
+        work.unlink(missing_ok=True)
+        return Published(
+            target,
+            False,
+            f"a newer build (started {other}) is already published",
+            build=build,
+            missing_comments=missing,
+        )
+    cli_version = cli_check(work)
+    _fsync(work)
+    target.with_name(target.name + ".wal").unlink(missing_ok=True)  # never replay a stale log
+    os.replace(work, target)
+    _fsync(target.parent)
+    return Published(
+        target,
+        True,
+        cli_version=cli_version,
+        bytes=target.stat().st_size,
+        build=build,
+        missing_comments=missing,
+    )
+
+
+def _cleanup_stale(layout: Layout) -> None:
+    """Working files of runs that died more than a day ago."""
+    now = time.time()
+    for p in layout.build_dir.glob("*.duckdb*"):
+        if now - p.stat().st_mtime > _STALE_BUILD_SECONDS:
+            p.unlink(missing_ok=True)
+    if not any(layout.build_dir.glob("*.duckdb")):
+        shutil.rmtree(layout.build_dir / "spill", ignore_errors=True)

@@ -1,0 +1,6 @@
+-- stg_fact_review_litigation: every batch's current fact_review_litigation rows as the parse step wrote them (Parquet, one file per
+-- batch generation). A temporary view: it lives only while the build runs, so the published file
+-- never points at Parquet paths.
+create or replace temp view stg_fact_review_litigation as
+select *
+from read_parquet(getvariable('fact_review_litigation_files'), union_by_name = true);
