@@ -1,0 +1,1 @@
+"""Quality: asset checks generated from expectations/*.json and the findings asset."""
