@@ -6,6 +6,7 @@ marts, checks and outside evaluators: never rename one, only add.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 PARSER_VERSION = "0.3.0"
@@ -142,6 +143,19 @@ SIGNED_MEASURES = {"items_change"}
 STATUSES = ("ok", "partial", "not_a_report", "legacy_format", "failed")
 AGENCY_KINDS = ("government", "government_office", "department", "township", "other")
 FORMATS = ("txt", "md", "html", "pdf", "docx")
+
+
+def as_count(v: Any) -> int | None:
+    """A count as the warehouse stores it: a whole number, else None (unreadable)."""
+    if v is None or isinstance(v, bool):
+        return None
+    if isinstance(v, int):
+        return v
+    try:
+        f = float(v)
+    except (TypeError, ValueError):
+        return None
+    return int(f) if math.isfinite(f) and f.is_integer() else None
 
 
 def empty_record(source: dict[str, Any] | None = None) -> dict[str, Any]:

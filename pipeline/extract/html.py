@@ -19,6 +19,7 @@ import lxml.html
 from pipeline.extract.document import Document, Line
 from pipeline.extract.grid import expand_spans, prose_line, row_lines
 from pipeline.extract.sniff import utf16_without_bom
+from pipeline.extract.text import DecodeError, detect_decode
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.I)
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
@@ -61,19 +62,9 @@ def _decode(data: bytes) -> tuple[str, str]:
         except (LookupError, UnicodeDecodeError):
             pass  # the page lies about its encoding (it happens): detect
     try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("gb18030"), "gb18030"
-    except UnicodeDecodeError:
-        pass
-    from charset_normalizer import from_bytes  # lazy: rare
-
-    best = from_bytes(data).best()
-    if best is not None:
-        return str(best), best.encoding
-    return data.decode("gb18030", errors="replace"), "gb18030"
+        return detect_decode(data)
+    except DecodeError:
+        return data.decode("gb18030", errors="replace"), "gb18030"
 
 
 def _tag(el: lxml.etree._Element) -> str:

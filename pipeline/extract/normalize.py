@@ -56,6 +56,8 @@ def normalize_text(s: str) -> str:
 
 def normalize_cell(s: str) -> str:
     """Normalise one cell or token run: ``normalize_text``, spaces folded, no CJK-CJK gaps."""
+    if not s or (s.isascii() and s.isdigit()):
+        return s  # the commonest cells: empty, or a plain number
     s = normalize_text(s).replace("\t", " ")
     s = _SPACES.sub(" ", s).strip()
     if " " in s:

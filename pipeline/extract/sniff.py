@@ -26,6 +26,7 @@ _TEXTLIKE = re.compile(  # incl. radicals PDF fonts emit, CJK extension A and co
     r"[\t\n\r\x20-\x7e\xa0-\xff\u2000-\u206f\u2e80-\u2fdf\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff"
     r"\uf900-\ufaff\uff00-\uffef]"
 )
+_CONTROLS = re.compile("[\x00-\x08\x0b\x0e-\x1a\x1c-\x1f]")
 _MD_MARK = re.compile(r"^(?:#{1,6}\s|\s*\|?\s*:?-{3,}:?\s*\|)", re.M)
 _BINARY_MAGIC: list[tuple[bytes, str]] = [
     (b"\x89PNG\r\n\x1a\n", "PNG image"),
@@ -107,7 +108,7 @@ def _head_text(data: bytes) -> str | None:
         text = head.decode("utf-8")
     except UnicodeDecodeError as exc:
         text = head[: exc.start].decode("utf-8") if exc.start > len(head) - 4 else head.decode("gb18030", "ignore")
-    controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\t\n\r\f\x1b")
+    controls = len(_CONTROLS.findall(text))
     if text and controls / len(text) > 0.05:
         return None
     return text

@@ -46,6 +46,11 @@ def decode(data: bytes) -> tuple[str, str]:
         if enc:
             return data.decode(enc, errors="replace"), enc
         raise DecodeError("binary data (NUL bytes), not text")
+    return detect_decode(data)
+
+
+def detect_decode(data: bytes) -> tuple[str, str]:
+    """Strict UTF-8, then GB18030 (superset of GBK/GB2312), then charset-normalizer's guess."""
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:

@@ -22,6 +22,7 @@ from pipeline.record import (
     APPLICATION_ROWS,
     RL_COLUMNS,
     RL_GROUPS,
+    as_count,
 )
 
 #: version of these rules and of the Parquet columns: bump it and every batch is re-flattened
@@ -31,17 +32,6 @@ REPORT_STATUSES = ("ok", "partial")
 Row = dict[str, Any]
 
 
-def _count(v: Any) -> int | None:
-    """Counts are integers; a float that is whole becomes int, anything else is unreadable."""
-    if v is None or isinstance(v, bool):
-        return None
-    if isinstance(v, int):
-        return v
-    try:
-        f = float(v)
-    except (TypeError, ValueError):
-        return None
-    return int(f) if f.is_integer() else None
 
 
 def _value(v: Any) -> float | None:
@@ -108,8 +98,8 @@ def flatten(record: dict[str, Any], batch: str, path: str, parser_version: str) 
             "problems": json.dumps(record.get("problems") or [], ensure_ascii=False),
             "repairs": json.dumps(repairs, ensure_ascii=False, default=str),
             "n_repairs": len(repairs),
-            "narrative_items_published": _count(narrative.get("items_published")),
-            "narrative_applications_received": _count(narrative.get("applications_received")),
+            "narrative_items_published": as_count(narrative.get("items_published")),
+            "narrative_applications_received": as_count(narrative.get("applications_received")),
             "parser_version": parser_version,
         }
     if status != "ok":
@@ -146,7 +136,7 @@ def flatten(record: dict[str, Any], batch: str, path: str, parser_version: str) 
                 for col, v in zip(columns, values, strict=False):
                     app["disposition_code"].append(code)
                     app["applicant_code"].append(col)
-                    app["count"].append(_count(v))
+                    app["count"].append(as_count(v))
                     app["is_repaired"].append(repaired(f"applications.{code}.{col}"))
         for item, measures in (record.get("proactive") or {}).items():
             for measure, v in (measures or {}).items():
@@ -163,7 +153,7 @@ def flatten(record: dict[str, Any], batch: str, path: str, parser_version: str) 
             for col, v in zip(outcomes, values, strict=False):
                 rl["group_code"].append(group)
                 rl["outcome_code"].append(col)
-                rl["count"].append(_count(v))
+                rl["count"].append(as_count(v))
                 rl["is_repaired"].append(repaired(f"review_litigation.{group}.{col}"))
 
     keys = {"batch": batch, "report_id": report_id, "agency_id": aid, "year": year}

@@ -14,7 +14,7 @@ from decimal import Decimal
 from pipeline.extract.document import Line
 from pipeline.parse.labels import match_item
 from pipeline.parse.readings import readings
-from pipeline.parse.tokens import Tok, tokenize_line
+from pipeline.parse.tokens import Tok, merge_words, tokenize_line
 from pipeline.record import MONEY_MEASURES, PROACTIVE_ITEMS
 
 MARKERS_2021 = re.compile(r"本年制发件数|本年废止件数|本年度止件数|现行有效件数|本年收费金额|行政规范性文件|本年处理决定数量")
@@ -56,15 +56,7 @@ def read_table2(lines: list[Line], fallback_fmt: int) -> Table2:
     label_line: dict[str, Line] = {}
     current: str | None = None
     for line in lines:
-        toks = tokenize_line(line)
-        merged: list[Tok] = []
-        for t in toks:
-            if t.kind == "text" and merged and merged[-1].kind == "text" and not t.cell:
-                p = merged[-1]
-                merged[-1] = Tok("text", p.text + t.text, p.line, p.cell, gap_before=p.gap_before)
-            else:
-                merged.append(t)
-        for t in merged:
+        for t in merge_words(tokenize_line(line)):
             if t.kind == "text":
                 code = match_item(t.text)
                 if code and code in spec and code not in found:

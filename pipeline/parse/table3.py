@@ -22,7 +22,14 @@ from pipeline.extract.document import Line
 from pipeline.parse.identities import fill_table3, row_residual
 from pipeline.parse.labels import GROUP_ROWS, enumerator, fuzzy_row, match_group, match_rows
 from pipeline.parse.readings import Reading, readings
-from pipeline.parse.tokens import Tok, grid_cell_token, is_blank_mark, parse_number, tokenize_line
+from pipeline.parse.tokens import (
+    Tok,
+    grid_cell_token,
+    is_blank_mark,
+    merge_words,
+    parse_number,
+    tokenize_line,
+)
 from pipeline.record import APPLICANT_COLUMNS, APPLICATION_ROWS, DISPOSITION_ROWS
 
 ORDER = {code: i for i, code in enumerate(APPLICATION_ROWS)}
@@ -126,18 +133,12 @@ def _assign(
         ):
             end = li
             break
-        if any(t.kind == "text" and any(w in t.text for w in _STOP_WORDS) for t in toks):
+        if any(w in line.text for w in _STOP_WORDS) and any(
+            t.kind == "text" and any(w in t.text for w in _STOP_WORDS) for t in toks
+        ):
             end = li
             break
-        # in free text, consecutive words form one label
-        merged: list[Tok] = []
-        for t in toks:
-            if t.kind == "text" and merged and merged[-1].kind == "text" and not t.cell:
-                prev = merged[-1]
-                merged[-1] = Tok("text", prev.text + t.text, prev.line, prev.cell, gap_before=prev.gap_before)
-            else:
-                merged.append(t)
-        for t in merged:
+        for t in merge_words(toks):
             if t.kind == "text":
                 group = match_group(t.text) or group
                 code = _pick(match_rows(t.text), pointer, nums)
@@ -225,6 +226,8 @@ class _Choice:
         return opts[self.choice[code]][0] if opts else None
 
     def set(self, code: str, k: int) -> None:
+        if k == self.choice[code]:
+            return
         old = self.cands[code][self.choice[code]]
         new = self.cands[code][k]
         if code in self.disp:
@@ -398,23 +401,32 @@ def read_table3(lines: list[Line], start: int | None, *, grid_source: bool = Fal
     # a column lost in extraction is lost from every short row alike: try each position jointly
     joint = [("gaps", p) for p in range(7)] + [("dropped", p) for p in range(8)]
     locked: set[str] = set()
-    for attr, pos in joint if ambiguous else ():
-        saved = dict(ev.choice)
-        moved = []
-        for code in ambiguous:
-            ks = [k for k, o in enumerate(cands[code]) if getattr(o[2], attr) == (pos,)]
-            if ks:
-                ev.set(code, min(ks, key=lambda k, code=code: (cands[code][k][1], cands[code][k][2].cost)))
-                moved.append(code)
+    # per row, the best reading that takes column p as lost (or dropped), if it has one
+    by_joint: dict[str, dict[tuple[str, int], int]] = {}
+    for code in ambiguous:
+        m: dict[tuple[str, int], int] = {}
+        for k, (_vals, viol, r) in enumerate(cands[code]):
+            for key in [("gaps", g) for g in r.gaps if len(r.gaps) == 1] + [
+                ("dropped", d) for d in r.dropped if len(r.dropped) == 1
+            ]:
+                if key not in m or (viol, r.cost) < (cands[code][m[key]][1], cands[code][m[key]][2].cost):
+                    m[key] = k
+        by_joint[code] = m
+    for key in joint if ambiguous else ():
+        moved = [(code, ev.choice[code], by_joint[code][key]) for code in ambiguous if key in by_joint[code]]
+        if not moved:
+            continue
+        for code, _old, k in moved:
+            ev.set(code, k)
         obj = ev.objective()
         if obj < best:
             best = obj
             # a column lost from several rows is lost from each of them: a row of that group that
             # then breaks an identity is a source error, not a reason to move its cells elsewhere
-            locked = set(moved) if len(moved) >= 3 else set()
+            locked = {code for code, _o, _k in moved} if len(moved) >= 3 else set()
         else:
-            for code, k in saved.items():
-                ev.set(code, k)
+            for code, old_k, _k in moved:
+                ev.set(code, old_k)
     ambiguous = [code for code in ambiguous if code not in locked]
     for _ in range(4) if best[0] else ():
         improved = False

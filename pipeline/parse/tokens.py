@@ -124,3 +124,15 @@ def grid_cell_token(cell: str, line: Line, pos: int) -> Tok:
     if parsed is None:
         return Tok("blank", cell, line, True, gap_before="\t", pos=pos)
     return Tok("num", cell, line, True, parsed[0], parsed[1], "\t", pos)
+
+
+def merge_words(toks: list[Tok]) -> list[Tok]:
+    """In free text one label is several words: join consecutive word (non-cell) text tokens."""
+    merged: list[Tok] = []
+    for t in toks:
+        if t.kind == "text" and merged and merged[-1].kind == "text" and not t.cell:
+            p = merged[-1]
+            merged[-1] = Tok("text", p.text + t.text, p.line, p.cell, gap_before=p.gap_before)
+        else:
+            merged.append(t)
+    return merged

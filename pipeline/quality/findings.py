@@ -12,7 +12,14 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from pipeline.record import APPLICANT_COLUMNS, APPLICATION_ROWS, PROACTIVE_ITEMS, RL_COLUMNS, RL_GROUPS
+from pipeline.record import (
+    APPLICANT_COLUMNS,
+    APPLICATION_ROWS,
+    PROACTIVE_ITEMS,
+    RL_COLUMNS,
+    RL_GROUPS,
+    as_count,  # noqa: F401  (re-exported: the rules read counts through it)
+)
 
 #: columns of ``quality_finding`` (docs/warehouse-contract.md), in order
 FINDING_COLUMNS: tuple[str, ...] = (
@@ -66,19 +73,6 @@ class Finding:
 
 
 # ----------------------------------------------------------------------------- numbers
-
-
-def as_count(v: Any) -> int | None:
-    """A count as the warehouse stores it: whole numbers only, anything else None."""
-    if v is None or isinstance(v, bool):
-        return None
-    if isinstance(v, int):
-        return v
-    try:
-        f = float(v)
-    except (TypeError, ValueError):
-        return None
-    return int(f) if math.isfinite(f) and f.is_integer() else None
 
 
 def as_value(v: Any) -> float | None:
