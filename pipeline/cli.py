@@ -29,6 +29,9 @@ def iter_files(paths: list[Path]) -> list[Path]:
 def parse(
     paths: Annotated[list[Path], typer.Argument(help="report files or folders")],
     as_json: Annotated[bool, typer.Option("--json", help="one JSON record per line (JSON Lines)")] = False,
+    timeout: Annotated[
+        float, typer.Option(help="seconds allowed per file; 0 = no limit (then a file is parsed in-process)")
+    ] = 60.0,
 ) -> None:
     """Parse report files into report records."""
     from pipeline.report import failed_record, parse_bytes
@@ -40,11 +43,28 @@ def parse(
         except OSError as exc:
             record = failed_record(str(f), f"cannot read the file: {exc.strerror or exc}")
         else:
-            record = parse_bytes(data, str(f))
+            record = _parse_limited(parse_bytes, data, str(f), timeout)
         if as_json:
             sys.stdout.write(json.dumps(record, ensure_ascii=False, default=str) + "\n")
         else:
             sys.stdout.write(summarize_record(record) + "\n")
+
+
+def _parse_limited(parse_bytes, data: bytes, path: str, timeout: float) -> dict:
+    """One file's record within the time limit: a file that hangs the reader becomes a failed
+    record saying so, and the next file is read (pdfminer can spin for minutes on some PDFs)."""
+    from pipeline.report import failed_record
+
+    if timeout <= 0:
+        return parse_bytes(data, path)
+    from pipeline.extract.timeout import WorkerError, run_with_timeout
+
+    try:
+        return run_with_timeout(parse_bytes, data, path, seconds=timeout)
+    except TimeoutError:
+        return failed_record(path, f"parse timed out after {timeout:g} s (per-file limit)", data)
+    except WorkerError as exc:
+        return failed_record(path, f"the parser crashed on this file: {str(exc).splitlines()[0]}", data)
 
 
 @app.command()

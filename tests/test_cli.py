@@ -41,3 +41,23 @@ def test_a_bad_file_is_a_record_not_an_error(tmp_path):
 
 def test_unusable_arguments_exit_non_zero():
     assert runner.invoke(app, ["parse", "/no/such/file"]).exit_code != 0
+
+
+def test_a_file_that_hangs_the_parser_is_stopped(monkeypatch, tmp_path):
+    import time
+
+    import pipeline.report
+
+    def slow(data: bytes, path: str) -> dict:
+        time.sleep(30)
+        return {}
+
+    monkeypatch.setattr(pipeline.report, "parse_bytes", slow)
+    f = tmp_path / "slow.txt"
+    f.write_text("x")
+    started = time.monotonic()
+    result = runner.invoke(app, ["parse", "--json", "--timeout", "1", str(f)])
+    assert result.exit_code == 0
+    rec = json.loads(result.stdout)
+    assert rec["status"] == "failed" and "timed out" in rec["problems"][0]
+    assert time.monotonic() - started < 15
