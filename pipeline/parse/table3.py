@@ -141,7 +141,7 @@ def _assign(
         for t in merge_words(toks):
             if t.kind == "text":
                 group = match_group(t.text) or group
-                code = _pick(match_rows(t.text), pointer, nums)
+                code = _pick(match_rows(t.text), pointer, count)
                 if code is None and group is not None:
                     # rely on the form's structure: the n-th sub-row of the current group
                     n = enumerator(_after_group(t.text))
@@ -302,13 +302,13 @@ def _count(toks: list[Tok]) -> int:
     return sum(1 for t in toks if t.kind == "num")
 
 
-def _pick(codes: list[str], pointer: int, nums: dict[str, list[Tok]]) -> str | None:
+def _pick(codes: list[str], pointer: int, count: dict[str, int]) -> str | None:
     """The row a label names: the first candidate at or after the current row, not yet filled."""
     if not codes:
         return None
     if len(codes) > 1 and "other_other" in codes:
         codes = [c for c in codes if c != "other_other"] or codes
-    ahead = [c for c in codes if ORDER[c] > pointer and _count(nums.get(c, [])) == 0]
+    ahead = [c for c in codes if ORDER[c] > pointer and not count.get(c)]
     if ahead:
         return min(ahead, key=ORDER.get)
     return None

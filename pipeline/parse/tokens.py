@@ -92,8 +92,12 @@ def _tokenize_line(line: Line) -> list[Tok]:
     if line.cells is not None:
         for cell in line.cells:
             c = cell.strip()
-            if is_blank_mark(c):
+            if c in _EMPTY_MARKS:
                 toks.append(Tok("blank", c, line, True, gap_before="\t"))
+                continue
+            parsed = parse_number(c)
+            if parsed is not None:  # the common case, fast
+                toks.append(Tok("num", c, line, True, parsed[0], parsed[1], "\t"))
                 continue
             # a cell holding several numbers separated by spaces ('0 0 3') is several cells
             parts = c.split(" ")
