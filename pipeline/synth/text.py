@@ -67,6 +67,7 @@ from pipeline.record import (
     PROACTIVE_ITEMS,
     RL_GROUPS,
 )
+from pipeline.synth import layout
 
 __all__ = ["KANGXI", "LAYOUTS", "Rendering", "Style", "render", "render_text"]
 
@@ -109,21 +110,7 @@ ORGS = [
 ]
 OUTCOMES = ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"]
 
-ARTICLE_BLOCKS: dict[int, list[tuple[str, list[str]]]] = {
-    2021: [
-        ("第二十条第（一）项", ["regulation", "normative_document"]),
-        ("第二十条第（五）项", ["administrative_license"]),
-        ("第二十条第（六）项", ["administrative_penalty", "administrative_enforcement"]),
-        ("第二十条第（八）项", ["administrative_fee"]),
-    ],
-    2019: [
-        ("第二十条第（一）项", ["regulation", "normative_document"]),
-        ("第二十条第（五）项", ["administrative_license", "other_external_service"]),
-        ("第二十条第（六）项", ["administrative_penalty", "administrative_enforcement"]),
-        ("第二十条第（八）项", ["administrative_fee"]),
-        ("第二十条第（九）项", ["government_procurement"]),
-    ],
-}
+ARTICLE_BLOCKS = layout.ARTICLE_BLOCKS  # one definition of the form, shared with the HTML/DOCX/PDF renderers
 # column heads as the forms print them (2019 prints 处理决定数量 without 本年)
 MEASURE_HEADS: dict[int, dict[str, str]] = {
     2021: {
