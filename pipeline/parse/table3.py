@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from pipeline.extract.document import Line
-from pipeline.parse.identities import fill_table3, row_residual
+from pipeline.parse.identities import fill_table3
 from pipeline.parse.labels import GROUP_ROWS, enumerator, fuzzy_row, match_group, match_rows
 from pipeline.parse.readings import Reading, readings
 from pipeline.parse.tokens import (
@@ -328,27 +328,35 @@ def _trim(toks: list[Tok]) -> list[Tok]:
 
 
 def _solve_row(r: Reading) -> tuple[tuple, int]:
-    """Fill unknown cells the row identity determines; return (values, row-violation 0/1)."""
-    vals = list(r.values)
-    unknown = [i for i, v in enumerate(vals) if v is None]
-    if len(unknown) > 1 and vals[6] is not None:
-        known = sum(v for v in vals[:6] if v is not None)
-        if known == vals[6]:  # counts are non-negative: the blanks are 0
-            vals = [0 if v is None else v for v in vals]
-        elif known > vals[6]:
-            return tuple(vals), 1
-    elif len(unknown) == 1:
-        i = unknown[0]
-        if i == 6:
-            vals[6] = sum(vals[:6], 0)
-        else:
-            v = vals[6] - sum((x for j, x in enumerate(vals[:6]) if j != i), 0)
-            if v < 0:
-                return tuple(vals), 1
-            vals[i] = v
-    res = row_residual(vals)
-    return tuple(vals), 0 if res is None or res == 0 else 1
+    """Fill unknown cells the row identity determines; return (values, row-violation 0/1).
 
+    Written out by hand: it runs for every candidate reading of every row."""
+    vals = r.values
+    total = vals[6]
+    unknown = 0
+    known = 0
+    idx = -1
+    for i in range(6):
+        v = vals[i]
+        if v is None:
+            unknown += 1
+            idx = i
+        else:
+            known += v
+    if total is None:
+        return (vals[:6] + (known,), 0) if unknown == 0 else (vals, 0)
+    if unknown == 0:
+        return vals, 0 if known == total else 1
+    if unknown == 1:
+        v = total - known
+        if v < 0:
+            return vals, 1
+        filled = list(vals)
+        filled[idx] = v
+        return tuple(filled), 0
+    if known == total:  # counts are non-negative: the blanks are 0
+        return tuple(0 if x is None else x for x in vals), 0
+    return vals, 1 if known > total else 0
 
 def read_table3(lines: list[Line], start: int | None, *, grid_source: bool = False) -> Table3:
     """Table 三 from the lines; ``grid_source`` when cells come from a real table (HTML/DOCX/PDF),
