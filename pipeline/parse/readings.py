@@ -11,10 +11,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 
-from pipeline.parse.tokens import Tok
+from pipeline.extract.document import Line
+from pipeline.parse.tokens import Tok, parse_number
 
 MAX_READINGS = 400
+_NOWHERE = Line(text="", lineno=0, raw="")  # stand-in line of the cached pattern tokens
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +62,31 @@ def readings(toks: list[Tok], n: int, *, max_missing: int = 2) -> list[Reading]:
     if len(toks) == n:
         # the common case: one token per cell. Re-cutting digits here would only ever "explain
         # away" a real inconsistency of the source, so the plain reading is the only one.
+        return [Reading(tuple(t.value if t.kind == "num" else None for t in toks), tuple(toks), 0, ())]
+    # damaged rows repeat (a lost column leaves '0 0 0 0 0 0' in row after row, report after
+    # report): enumerate once per token pattern, then point the readings at these tokens
+    sig = tuple((t.kind, t.text, t.cell, t.gap_before) for t in toks)
+    out = []
+    for vals, idx, cost, notes, gaps, dropped in _readings_of_pattern(sig, n, max_missing):
+        out.append(Reading(vals, tuple(toks[i] if i >= 0 else None for i in idx), cost, notes, gaps, dropped))
+    return out
+
+
+@lru_cache(maxsize=8192)
+def _readings_of_pattern(sig: tuple, n: int, max_missing: int) -> tuple:
+    proto = [
+        Tok(kind, text, _NOWHERE, cell, parse_number(text)[0] if kind == "num" else None, None, gap)
+        for kind, text, cell, gap in sig
+    ]
+    where = {id(t): i for i, t in enumerate(proto)}
+    return tuple(
+        (r.values, tuple(where[id(s)] if s is not None else -1 for s in r.sources), r.cost, r.notes, r.gaps, r.dropped)
+        for r in _readings(proto, n, max_missing=max_missing)
+    )
+
+
+def _readings(toks: list[Tok], n: int, *, max_missing: int = 2) -> list[Reading]:
+    if len(toks) == n:
         return [Reading(tuple(t.value if t.kind == "num" else None for t in toks), tuple(toks), 0, ())]
     results: dict[tuple, Reading] = {}
 
@@ -117,7 +145,7 @@ def readings(toks: list[Tok], n: int, *, max_missing: int = 2) -> list[Reading]:
                 break
             if count + missing < n:
                 continue
-            for base in readings(toks, n - missing, max_missing=0):
+            for base in _readings(toks, n - missing, max_missing=0):
                 if base.cost:
                     continue  # a lost cell on top of re-cut digits is too much guessing
                 for pos in _positions(n, missing):

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 
 from pipeline.extract.document import Line
 from pipeline.parse.identities import fill_table3
@@ -328,10 +329,14 @@ def _trim(toks: list[Tok]) -> list[Tok]:
 
 
 def _solve_row(r: Reading) -> tuple[tuple, int]:
-    """Fill unknown cells the row identity determines; return (values, row-violation 0/1).
+    """Fill unknown cells the row identity determines; return (values, row-violation 0/1)."""
+    return _solve_values(r.values)
 
-    Written out by hand: it runs for every candidate reading of every row."""
-    vals = r.values
+
+@lru_cache(maxsize=16384)
+def _solve_values(vals: tuple) -> tuple[tuple, int]:
+    """Written out by hand and memoised: it runs for every candidate reading of every row, and
+    the same rows (all zeros, one cell lost) recur across a batch."""
     total = vals[6]
     unknown = 0
     known = 0
