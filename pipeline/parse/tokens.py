@@ -61,16 +61,26 @@ def is_blank_mark(s: str) -> bool:
     return s in _EMPTY_MARKS or s.strip() in _EMPTY_MARKS
 
 
-def _token_for(text: str, line: Line, cell: bool, gap: str) -> list[Tok]:
+@lru_cache(maxsize=65536)
+def _classify(text: str) -> tuple:
+    """('num', value, unit) | ('split', text part, digits) | ('text',): words recur, so memoised."""
     parsed = parse_number(text)
     if parsed is not None:
-        return [Tok("num", text, line, cell, parsed[0], parsed[1], gap)]
+        return ("num", parsed[0], parsed[1])
     m = _TRAILING_DIGITS.match(text)
     if m and not re.search(r"[年月日号第]$", m.group("text")):
-        num = m.group("num")
+        return ("split", m.group("text"), m.group("num"))
+    return ("text",)
+
+
+def _token_for(text: str, line: Line, cell: bool, gap: str) -> list[Tok]:
+    c = _classify(text)
+    if c[0] == "num":
+        return [Tok("num", text, line, cell, c[1], c[2], gap)]
+    if c[0] == "split":
         return [
-            Tok("text", m.group("text"), line, False, gap_before=gap),
-            Tok("num", num, line, False, int(num), None, ""),
+            Tok("text", c[1], line, False, gap_before=gap),
+            Tok("num", c[2], line, False, int(c[2]), None, ""),
         ]
     return [Tok("text", text, line, cell, gap_before=gap)]
 
@@ -108,7 +118,7 @@ def _tokenize_line(line: Line) -> list[Tok]:
                 toks.extend(_token_for(c, line, True, "\t"))
         return toks
     for i, word in enumerate(line.text.split()):
-        if is_blank_mark(word) and word not in ("无",):
+        if word in _EMPTY_MARKS and word != "无":
             toks.append(Tok("blank", word, line, False, gap_before=" " if i else ""))
             continue
         toks.extend(_token_for(word, line, False, " " if i else ""))
