@@ -77,6 +77,8 @@ def fill_table3(
     for code in ["new_received", "carried_over", "total_processed", "carried_forward", *disp]:
         rows.setdefault(code, [None] * 7)
 
+    if not any(None in vals for vals in rows.values()):
+        return filled  # the common case: every cell was read
     blocked: set[tuple[str, int]] = set(frozen or ())
     balance = ("new_received", "carried_over", "total_processed", "carried_forward")
 
