@@ -35,7 +35,10 @@ def parse(
 ) -> None:
     """Parse report files into report records."""
     from pipeline.report import failed_record, parse_bytes
+    from pipeline.runtime import tune_gc_for_parsing
     from pipeline.summary import summarize_record
+
+    tune_gc_for_parsing()
 
     for f in iter_files(paths):
         try:

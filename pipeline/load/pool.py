@@ -37,7 +37,10 @@ def _resolve(target: str) -> Callable[..., Any]:
 
 
 def _worker(conn: Connection, target: str) -> None:
+    from pipeline.runtime import tune_gc_for_parsing
+
     fn = _resolve(target)
+    tune_gc_for_parsing()  # a worker does nothing but parse: see pipeline/runtime.py
     while True:
         try:
             msg = conn.recv()
