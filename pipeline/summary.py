@@ -5,20 +5,20 @@ from __future__ import annotations
 from typing import Any
 
 from pipeline.parse.identities import column_residuals, row_residual
-from pipeline.record import DISPOSITION_ROWS
 
 
 def identity_counts(record: dict[str, Any]) -> tuple[int, int]:
     """(held, broken) over the table-三 row and column identities that can be evaluated."""
     from decimal import Decimal
 
-    rows = {k: [None if v is None else Decimal(str(v)) for v in vals]
-            for k, vals in record["applications"]["rows"].items()}
-    fmt = record.get("format_version") or 2021
+    rows = {
+        k: [None if v is None else Decimal(str(v)) for v in vals] for k, vals in record["applications"]["rows"].items()
+    }
     if not any(v is not None for vals in rows.values() for v in vals):
         return 0, 0
-    fmt3 = 2021 if any(v is not None for v in rows.get("other_no_correction", [None])) else 2019
-    res = [row_residual(v) for v in rows.values()] + list(column_residuals(rows, fmt3 if fmt else fmt))
+    # table 三's own layout decides the disposition rows: （六） as three sub-rows or as one
+    layout = 2021 if any(v is not None for v in rows.get("other_no_correction", [None])) else 2019
+    res = [row_residual(v) for v in rows.values()] + column_residuals(rows, layout)
     known = [r for r in res if r is not None]
     return sum(1 for r in known if r == 0), sum(1 for r in known if r != 0)
 
@@ -39,5 +39,4 @@ def summarize_record(record: dict[str, Any]) -> str:
     lines += [f"  repair:  {r['where']}: {r['why']}" for r in record["repairs"][:10]]
     if len(record["repairs"]) > 10:
         lines.append(f"  … {len(record['repairs']) - 10} more repairs")
-    _ = DISPOSITION_ROWS
     return "\n".join(lines)

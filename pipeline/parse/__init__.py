@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from pipeline.extract.document import Document
@@ -19,6 +18,7 @@ from pipeline.parse.meta import (
 from pipeline.parse.table2 import read_table2
 from pipeline.parse.table3 import find_start, read_table3
 from pipeline.parse.table4 import read_table4
+from pipeline.parse.tokens import json_number
 from pipeline.record import (
     APPLICATION_ROWS,
     DISPOSITION_ROWS,
@@ -30,12 +30,6 @@ from pipeline.record import (
 __all__ = ["parse_document"]
 
 FIRST_YEAR, LAST_YEAR = 2019, 2100
-
-
-def _num(v: int | Decimal | None) -> int | float | None:
-    if v is None or isinstance(v, int):
-        return v
-    return int(v) if v == v.to_integral_value() else float(v)
 
 
 def parse_document(doc: Document) -> dict[str, Any]:
@@ -116,7 +110,7 @@ def parse_document(doc: Document) -> dict[str, Any]:
     rows: dict[str, list] = {}
     for code in APPLICATION_ROWS:
         vals = t3.rows.get(code) if code in DISPOSITION_ROWS[t3.fmt] or code not in DISPOSITION_ROWS[2021] else None
-        rows[code] = [_num(v) for v in vals] if vals is not None else [None] * 7
+        rows[code] = [json_number(v) for v in vals] if vals is not None else [None] * 7
     rec["applications"]["rows"] = rows
     if not t3.found:
         problems.append("table 三 (收到和处理政府信息公开申请) not found")
@@ -127,7 +121,7 @@ def parse_document(doc: Document) -> dict[str, Any]:
         )
     # table 四
     for g, group in enumerate(RL_GROUPS):
-        rec["review_litigation"][group] = [_num(v) for v in t4.values[g * 5 : g * 5 + 5]]
+        rec["review_litigation"][group] = [json_number(v) for v in t4.values[g * 5 : g * 5 + 5]]
     if not t4.found:
         problems.append("table 四 (行政复议、行政诉讼) not found")
 

@@ -57,8 +57,6 @@ KEYS: dict[str, list[str]] = {
     "carried_forward": [r"结转下年", r"下年度继续"],
 }
 _COMPILED = {code: [re.compile(p) for p in pats] for code, pats in KEYS.items()}
-# the group header '（六）其他处理' names the 2019 single row; in 2021 it heads three sub-rows
-OTHER_GROUP = re.compile(r"^其[他它]处理$")
 
 
 @lru_cache(maxsize=8192)

@@ -14,8 +14,8 @@ from decimal import Decimal
 from pipeline.extract.document import Line
 from pipeline.parse.labels import match_item
 from pipeline.parse.readings import readings
-from pipeline.parse.tokens import Tok, merge_words, tokenize_line
-from pipeline.record import MONEY_MEASURES, PROACTIVE_ITEMS
+from pipeline.parse.tokens import Tok, json_number, merge_words, tokenize_line
+from pipeline.record import PROACTIVE_ITEMS
 
 MARKERS_2021 = re.compile(r"本年制发件数|本年废止件数|本年度止件数|现行有效件数|本年收费金额|行政规范性文件|本年处理决定数量")
 MARKERS_2019 = re.compile(r"本年新制作数量|本年新公开数量|对外公开总数量|上一年项目数量|本年增/?减|其他对外管理服务|政府集中采购|采购总金额")
@@ -38,12 +38,6 @@ def detect_format(lines: list[Line]) -> int | None:
     if n21 == n19 == 0:
         return None
     return 2021 if n21 >= n19 else 2019
-
-
-def _as_number(v: int | Decimal, money: bool) -> int | float:
-    if isinstance(v, int):
-        return v
-    return int(v) if v == v.to_integral_value() else float(v)
 
 
 def read_table2(lines: list[Line], fallback_fmt: int) -> Table2:
@@ -101,9 +95,7 @@ def read_table2(lines: list[Line], fallback_fmt: int) -> Table2:
         item: dict[str, object] = {}
         for k, m in enumerate(measures):
             v = values[k]
-            tok = None
             if v is not None:
-                money = m in MONEY_MEASURES
                 if m == "amount_yuan":
                     src_unit = next((t.unit for t in toks if t.kind == "num" and t.unit), None)
                     if src_unit == "万元" or (src_unit is None and procurement_in_10k):
@@ -114,7 +106,7 @@ def read_table2(lines: list[Line], fallback_fmt: int) -> Table2:
                     if tok is not None:
                         v = Decimal(v) / 10000
                         out.repairs.append({"where": f"proactive.{code}.{m}", "why": "converted 元 to 万元"})
-                item[m] = _as_number(v, money)
+                item[m] = json_number(v)
             else:
                 item[m] = None
         out.items[code] = item

@@ -125,11 +125,11 @@ def _tokenize_line(line: Line) -> list[Tok]:
     return toks
 
 
-def tokenize(lines: list[Line]) -> list[Tok]:
-    out: list[Tok] = []
-    for line in lines:
-        out.extend(tokenize_line(line))
-    return out
+def json_number(v: int | Decimal | None) -> int | float | None:
+    """A value as the record stores it: int when whole, float when the source printed decimals."""
+    if v is None or isinstance(v, int):
+        return v
+    return int(v) if v == v.to_integral_value() else float(v)
 
 
 def grid_cell_token(cell: str, line: Line, pos: int) -> Tok:
