@@ -18,7 +18,6 @@ from pipeline.record import (
     PROACTIVE_ITEMS,
     RL_COLUMNS,
     RL_GROUPS,
-    as_count,  # noqa: F401  (re-exported: the rules read counts through it)
 )
 
 #: columns of ``quality_finding`` (docs/warehouse-contract.md), in order

@@ -23,7 +23,6 @@ from pipeline.quality.findings import (
     KNOWN_FORMATS,
     PRIOR,
     Finding,
-    as_count,
     as_value,
     canonical_cells,
     finding_kind,
@@ -36,6 +35,7 @@ from pipeline.record import (
     PROACTIVE_ITEMS,
     RL_COLUMNS,
     SIGNED_MEASURES,
+    as_count,
 )
 
 __all__ = ["all_findings", "cross_year_by_record", "cross_year_findings", "findings_for_record", "is_report"]
