@@ -15,6 +15,7 @@ from pipeline.parse.meta import (
     mentions_legacy,
     narrative_numbers,
 )
+from pipeline.parse.segment import segment_lines
 from pipeline.parse.table2 import read_table2
 from pipeline.parse.table3 import find_start, read_table3
 from pipeline.parse.table4 import read_table4
@@ -39,7 +40,7 @@ def parse_document(doc: Document) -> dict[str, Any]:
         rec["status"] = "failed"
         rec["problems"] = list(doc.problems) or ["nothing could be read from the file"]
         return rec
-    lines = doc.lines
+    lines = segment_lines(doc.lines)
     if not lines:
         rec["status"] = "not_a_report"
         rec["problems"] = [*doc.problems, "the file holds no text"]

@@ -9,6 +9,7 @@ the accounting identities, so a reading is only picked because the form's own ar
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
@@ -47,8 +48,19 @@ def _splits(digits: str, k: int) -> list[list[str]]:
     return out
 
 
+_SPLITTABLE = re.compile(r"^([+\-]?)(\d+)(?:万元|元)?$")
+
+
 def _is_int_tok(t: Tok) -> bool:
-    return t.kind == "num" and t.text.isdigit()
+    """A number token that may be several cells run together: digits, with a sign ('+50' is
+    +5|0 in a 本年增/减 row) or a unit ('4126800元') allowed around them."""
+    return t.kind == "num" and _SPLITTABLE.match(t.text) is not None
+
+
+def _digits(t: Tok) -> tuple[str, str]:
+    m = _SPLITTABLE.match(t.text)
+    assert m is not None
+    return m.group(1), m.group(2)
 
 
 def readings(toks: list[Tok], n: int, *, max_missing: int = 2) -> list[Reading]:
@@ -108,10 +120,12 @@ def _readings(toks: list[Tok], n: int, *, max_missing: int = 2) -> list[Reading]
             walk(i + 1, [*vals, None], [*srcs, t], cost, notes)
             return
         walk(i + 1, [*vals, t.value], [*srcs, t], cost, notes)
-        if _is_int_tok(t) and len(t.text) > 1:
+        sign, digits = _digits(t) if _is_int_tok(t) else ("", "")
+        if len(digits) > 1:
             room = n - len(vals) - (len(toks) - i - 1)  # cells this token may stand for
-            for k in range(2, min(len(t.text), max(room, 0)) + 1):
-                for parts in _splits(t.text, k):
+            for k in range(2, min(len(digits), max(room, 0)) + 1):
+                for parts in _splits(digits, k):
+                    parts = [sign + parts[0], *parts[1:]]
                     walk(
                         i + 1,
                         [*vals, *(int(p) for p in parts)],
@@ -121,8 +135,10 @@ def _readings(toks: list[Tok], n: int, *, max_missing: int = 2) -> list[Reading]
                     )
         if (
             i + 1 < len(toks)
-            and _is_int_tok(t)
-            and _is_int_tok(toks[i + 1])
+            and t.kind == "num"
+            and t.text.isdigit()
+            and toks[i + 1].kind == "num"
+            and toks[i + 1].text.isdigit()
             and toks[i + 1].gap_before == " "
             and toks[i + 1].line is t.line
             and not t.text.startswith("0")

@@ -22,8 +22,12 @@ _NUM = re.compile(
     r"^(?P<sign>[+-]|增加|减少|增|减)?(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
     r"(?P<unit>万元|亿元|元|件|条|个|项|次|人次|%)?$"
 )
-# text ending in digits, e.g. '一、本年新收政府信息公开申请数量4000004' (no separator at all)
-_TRAILING_DIGITS = re.compile(r"^(?P<text>.*[^\d.,+\-\s])(?P<num>\d+)$")
+# text ending in a number run, e.g. '一、本年新收政府信息公开申请数量4000004' (no separator at all),
+# '其他对外管理服务事项0+50' (signed 本年增/减 run in), '行政事业性收费0.0000'
+_TRAILING_DIGITS = re.compile(r"^(?P<text>.*[^\d.,+\-\s])(?P<num>[+\-]?\d[\d.,+\-]*(?:万元|元)?)$")
+# a run of numbers whose only separators are signs: '5-20' = 5 | -20 (split further by the readers)
+_SIGNED_RUN = re.compile(r"^[+\-]?\d+(?:[+\-]\d+)+$")
+_RUN_PIECE = re.compile(r"[+\-]?[\d.,]+(?:万元|元)?")
 # a cell printed as one of these holds no number
 _EMPTY_MARKS = {"", "-", "—", "–", "--", "——", "/", "\\", "无", "空", "—-", "/ /"}
 
@@ -61,15 +65,34 @@ def is_blank_mark(s: str) -> bool:
     return s in _EMPTY_MARKS or s.strip() in _EMPTY_MARKS
 
 
+def _run_pieces(run: str) -> tuple | None:
+    """'0+50' -> (('0', 0, None), ('+50', 50, None)); None when a piece is not a number."""
+    pieces = []
+    for piece in _RUN_PIECE.findall(run):
+        parsed = parse_number(piece)
+        if parsed is None:
+            return None
+        pieces.append((piece, parsed[0], parsed[1]))
+    if "".join(p[0] for p in pieces) != run:
+        return None
+    return tuple(pieces)
+
+
 @lru_cache(maxsize=65536)
 def _classify(text: str) -> tuple:
-    """('num', value, unit) | ('split', text part, digits) | ('text',): words recur, so memoised."""
+    """('num', value, unit) | ('split', text part, pieces) | ('text',): words recur, so memoised."""
     parsed = parse_number(text)
     if parsed is not None:
         return ("num", parsed[0], parsed[1])
+    if _SIGNED_RUN.match(text):
+        pieces = _run_pieces(text)
+        if pieces:
+            return ("split", "", pieces)
     m = _TRAILING_DIGITS.match(text)
     if m and not re.search(r"[年月日号第]$", m.group("text")):
-        return ("split", m.group("text"), m.group("num"))
+        pieces = _run_pieces(m.group("num"))
+        if pieces:
+            return ("split", m.group("text"), pieces)
     return ("text",)
 
 
@@ -78,10 +101,10 @@ def _token_for(text: str, line: Line, cell: bool, gap: str) -> list[Tok]:
     if c[0] == "num":
         return [Tok("num", text, line, cell, c[1], c[2], gap)]
     if c[0] == "split":
-        return [
-            Tok("text", c[1], line, False, gap_before=gap),
-            Tok("num", c[2], line, False, int(c[2]), None, ""),
-        ]
+        toks = [Tok("text", c[1], line, False, gap_before=gap)] if c[1] else []
+        for k, (piece, value, unit) in enumerate(c[2]):
+            toks.append(Tok("num", piece, line, False, value, unit, gap if not toks and k == 0 else ""))
+        return toks
     return [Tok("text", text, line, cell, gap_before=gap)]
 
 
