@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import json
 import sys
+import time
+from collections import Counter
 from pathlib import Path
 from typing import Annotated
 
@@ -13,12 +14,19 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, help="OGI annual r
 
 
 def iter_files(paths: list[Path]) -> list[Path]:
-    """Files named, and every file under folders named, in a stable order."""
+    """Files named, and every entry under folders named (hidden ones aside), in a stable order.
+    Special files and broken symlinks are kept: the runner refuses them with a reason."""
     out: list[Path] = []
     for p in paths:
         if p.is_dir():
-            out.extend(sorted(f for f in p.rglob("*") if f.is_file() and not f.name.startswith(".")))
-        elif p.is_file():
+            out.extend(
+                sorted(
+                    f
+                    for f in p.rglob("*")
+                    if not f.name.startswith(".") and (f.is_symlink() or not f.is_dir())
+                )
+            )
+        elif p.exists() or p.is_symlink():
             out.append(p)
         else:
             raise typer.BadParameter(f"no such file or folder: {p}")
@@ -29,45 +37,30 @@ def iter_files(paths: list[Path]) -> list[Path]:
 def parse(
     paths: Annotated[list[Path], typer.Argument(help="report files or folders")],
     as_json: Annotated[bool, typer.Option("--json", help="one JSON record per line (JSON Lines)")] = False,
-    timeout: Annotated[
-        float, typer.Option(help="seconds allowed per file; 0 = no limit (then a file is parsed in-process)")
-    ] = 60.0,
+    timeout: Annotated[float, typer.Option(help="seconds allowed per file; 0 = no limit")] = 60.0,
+    workers: Annotated[int, typer.Option(help="parse processes; 0 = one per core")] = 0,
 ) -> None:
-    """Parse report files into report records."""
-    from pipeline.report import failed_record, parse_bytes
-    from pipeline.runtime import tune_gc_for_parsing
-    from pipeline.summary import summarize_record
+    """Parse report files into report records (in the order given, folders sorted)."""
+    from pipeline.runner import parse_files_rendered
 
-    tune_gc_for_parsing()
-
-    for f in iter_files(paths):
-        try:
-            data = f.read_bytes()
-        except OSError as exc:
-            record = failed_record(str(f), f"cannot read the file: {exc.strerror or exc}")
-        else:
-            record = _parse_limited(parse_bytes, data, str(f), timeout)
-        if as_json:
-            sys.stdout.write(json.dumps(record, ensure_ascii=False, default=str) + "\n")
-        else:
-            sys.stdout.write(summarize_record(record) + "\n")
-
-
-def _parse_limited(parse_bytes, data: bytes, path: str, timeout: float) -> dict:
-    """One file's record within the time limit: a file that hangs the reader becomes a failed
-    record saying so, and the next file is read (pdfminer can spin for minutes on some PDFs)."""
-    from pipeline.report import failed_record
-
-    if timeout <= 0:
-        return parse_bytes(data, path)
-    from pipeline.extract.timeout import WorkerError, run_with_timeout
-
-    try:
-        return run_with_timeout(parse_bytes, data, path, seconds=timeout)
-    except TimeoutError:
-        return failed_record(path, f"parse timed out after {timeout:g} s (per-file limit)", data)
-    except WorkerError as exc:
-        return failed_record(path, f"the parser crashed on this file: {str(exc).splitlines()[0]}", data)
+    files = iter_files(paths)
+    t0 = time.perf_counter()
+    statuses: Counter[str] = Counter()
+    out = sys.stdout.buffer
+    for status, line in parse_files_rendered(
+        files,
+        "json" if as_json else "summary",
+        timeout=timeout,
+        workers=workers or None,
+        progress=sys.stderr.isatty(),
+    ):
+        statuses[status] += 1
+        out.write(line)  # rendered in the worker, always valid UTF-8
+    out.flush()
+    counts = ", ".join(f"{k} {n}" for k, n in sorted(statuses.items()))
+    typer.echo(
+        f"ogi parse: {len(files)} files ({counts or 'none'}) in {time.perf_counter() - t0:.1f} s", err=True
+    )
 
 
 @app.command()
@@ -83,8 +76,12 @@ def check(
 
 @app.command()
 def run(
-    raw_dir: Annotated[Path | None, typer.Option(help="raw batches folder (default: $OGI_RAW_DIR or data/raw)")] = None,
-    warehouse_dir: Annotated[Path | None, typer.Option(help="warehouse folder (default: $OGI_WAREHOUSE_DIR)")] = None,
+    raw_dir: Annotated[
+        Path | None, typer.Option(help="raw batches folder (default: $OGI_RAW_DIR or data/raw)")
+    ] = None,
+    warehouse_dir: Annotated[
+        Path | None, typer.Option(help="warehouse folder (default: $OGI_WAREHOUSE_DIR)")
+    ] = None,
 ) -> None:
     """Run the nightly job once, in process, and print a summary."""
     from pipeline.load.run_cli import run_command

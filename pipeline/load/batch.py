@@ -23,8 +23,8 @@ import pyarrow.compute as pc
 from pipeline.load import inventory, schemas, store
 from pipeline.load.flatten import flatten
 from pipeline.load.layout import Layout
-from pipeline.load.pool import Outcome, run_tasks
 from pipeline.load.work import DEFAULT_PARSER, pack, unpack
+from pipeline.runner import Outcome, run_tasks
 
 _GEN_META = "generation.json"
 
@@ -219,7 +219,14 @@ def update_batch(
         )
         for sha in to_parse
     ]
-    outcomes = run_tasks("pipeline.load.work:parse_file", tasks, settings.n_workers(), settings.timeout_s)
+    outcomes = run_tasks(
+        "pipeline.load.work:parse_file",
+        tasks,
+        settings.n_workers(),
+        settings.timeout_s,
+        ordered=False,
+        preload=("pipeline.load.work", "pipeline.report"),
+    )
     for done, out in enumerate(outcomes, start=1):
         _absorb_outcome(out, content, batch, settings, absorb, res)
         if done % 1000 == 0:

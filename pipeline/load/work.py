@@ -11,10 +11,11 @@ import json
 import time
 import zlib
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 from pipeline.load.flatten import flatten
+from pipeline.report import failed_record
+from pipeline.runner import read_limited
 
 DEFAULT_PARSER = "pipeline.report:parse_bytes"
 
@@ -38,7 +39,12 @@ def _parser(target: str) -> Any:
 def parse_file(abs_path: str, path: str, batch: str, parser: str, parser_version: str) -> dict[str, Any]:
     """Parse one file; ``path`` is what the record and the warehouse call it (relative to raw)."""
     t0 = time.perf_counter()
-    record = _parser(parser)(Path(abs_path).read_bytes(), path)
+    try:
+        data = read_limited(abs_path)  # regular files only, up to the size limit
+    except OSError as exc:
+        record = failed_record(path, f"cannot read the file: {exc.strerror or exc}")
+    else:
+        record = _parser(parser)(data, path)
     record["parser_version"] = parser_version  # the run's version is the cache key; see batch.py
     return {
         "record": pack(record),

@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import time
 
-from pipeline.load.pool import run_tasks
+from pipeline.runner import run_tasks
 
 TARGET = f"{__name__}:work"  # workers are spawned and import this module by name
 
