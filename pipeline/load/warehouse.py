@@ -126,6 +126,9 @@ def fingerprint(snap: Snapshot, parser_version: str) -> str:
     for folder, pattern in _BUILD_INPUTS:
         for path in sorted((REPO_ROOT / folder).rglob(pattern)):
             h.update(path.relative_to(REPO_ROOT).as_posix().encode() + b"\0" + path.read_bytes())
+    from pipeline.review.corrections import digest  # reviewers' corrections are an input too
+
+    h.update(digest())
     return h.hexdigest()
 
 
@@ -187,6 +190,9 @@ def build_core(
             run_model(con, "staging", name)
         for name in MODELS["core"]:
             run_model(con, "core", name)
+        from pipeline.review.corrections import apply_review_layer  # provenance, corrections
+
+        apply_review_layer(con, [Path(f).parent for f in snap.files["report"]])
         for key, value in {
             "run_id": run_id,
             "started_at": started_at,
