@@ -51,6 +51,82 @@ def _splits(digits: str, k: int) -> list[list[str]]:
 _SPLITTABLE = re.compile(r"^([+\-]?)(\d+)(?:万元|元)?$")
 
 
+MAX_SUM_SPLITS = 64
+
+
+def sum_splits(digits: str, n: int, group: int) -> list[tuple[int, ...]]:
+    """Cuts of a digit string into ``n`` numbers (no leading zeros) in groups of ``group`` whose
+    last number is the sum of the group's others. Enumerated lazily with pruning: the last total
+    is a suffix of the string; every part is at most its group's total; a group's total is
+    forced once its parts are chosen. Returns [] when there is none (or the search is too big:
+    then nothing is guessed)."""
+    out: list[tuple[int, ...]] = []
+    budget = [50_000]  # nodes visited; a pathological run gives up rather than stall
+
+    def last_group(pos: int, acc: list[int]) -> None:
+        rest = digits[pos:]
+        for lt in range(1, len(rest) - (group - 1) + 1):
+            t = rest[len(rest) - lt :]
+            if len(t) > 1 and t[0] == "0":
+                continue
+            total = int(t)
+            fill(pos, len(digits) - lt, group - 1, total, len(t), [], acc)
+            if len(out) > MAX_SUM_SPLITS or budget[0] <= 0:
+                return
+
+    def fill(pos: int, stop: int, left: int, remaining: int, width: int, parts: list[int], acc: list[int]) -> None:
+        budget[0] -= 1
+        if budget[0] <= 0 or len(out) > MAX_SUM_SPLITS:
+            return
+        chars = stop - pos
+        if left == 1:
+            piece = digits[pos:stop]
+            if piece and not (len(piece) > 1 and piece[0] == "0") and int(piece) == remaining:
+                out.append(tuple([*acc, *parts, remaining, sum(parts) + remaining]))
+            return
+        for end in range(pos + 1, min(stop - left + 1, pos + width) + 1):
+            piece = digits[pos:end]
+            if len(piece) > 1 and piece[0] == "0":
+                break
+            v = int(piece)
+            if v > remaining:
+                break
+            if stop - end > (left - 1) * width:
+                continue
+            fill(end, stop, left - 1, remaining - v, width, [*parts, v], acc)
+
+    def first_groups(pos: int, groups_left: int, acc: list[int]) -> None:
+        if groups_left == 1:
+            last_group(pos, acc)
+            return
+        chosen: list[int] = []
+
+        def parts(p: int, left: int) -> None:
+            budget[0] -= 1
+            if budget[0] <= 0 or len(out) > MAX_SUM_SPLITS:
+                return
+            if left == 0:
+                t = str(sum(chosen))
+                if digits.startswith(t, p):
+                    first_groups(p + len(t), groups_left - 1, [*acc, *chosen, int(t)])
+                return
+            widest = max((len(str(c)) for c in chosen), default=1)
+            after = left - 1 + widest + (groups_left - 1) * group
+            for end in range(p + 1, len(digits) - after + 1):
+                piece = digits[p:end]
+                if len(piece) > 1 and piece[0] == "0":
+                    break
+                chosen.append(int(piece))
+                parts(end, left - 1)
+                chosen.pop()
+
+        parts(pos, group - 1)
+
+    if n % group == 0 and len(digits) >= n:
+        first_groups(0, n // group, [])
+    return out if budget[0] > 0 else []
+
+
 def _is_int_tok(t: Tok) -> bool:
     """A number token that may be several cells run together: digits, with a sign ('+50' is
     +5|0 in a 本年增/减 row) or a unit ('4126800元') allowed around them."""
@@ -63,18 +139,37 @@ def _digits(t: Tok) -> tuple[str, str]:
     return m.group(1), m.group(2)
 
 
-def readings(toks: list[Tok], n: int, *, max_missing: int = 2) -> list[Reading]:
+def readings(toks: list[Tok], n: int, *, max_missing: int = 2, group: int = 0) -> list[Reading]:
     """Readings of ``toks`` (num and blank tokens, in order) as exactly ``n`` cells.
 
     A blank token is a cell that is empty in the source (None). Costs: a split or a join 1 in free
     text (3 inside a real cell, where run-together digits are unlikely), a lost cell 2, a dropped
-    stray number 3.
+    stray number 3. ``group``: the cells fall in groups of that size whose last cell is the sum of
+    the others (table 三's row total: 7; table 四's groups: 5); a whole row run together into one
+    digit string is then cut only where those sums hold, however long the string.
     """
     toks = [t for t in toks if t.kind in ("num", "blank")]
     if len(toks) == n:
         # the common case: one token per cell. Re-cutting digits here would only ever "explain
         # away" a real inconsistency of the source, so the plain reading is the only one.
         return [Reading(tuple(t.value if t.kind == "num" else None for t in toks), tuple(toks), 0, ())]
+    if group and len(toks) == 1 and toks[0].kind == "num" and toks[0].text.isdigit() and len(toks[0].text) > n:
+        run = toks[0]
+        cuts = sum_splits(run.text, n, group)
+        if cuts:
+            note = "the only cut" if len(cuts) == 1 else f"one of {len(cuts)} cuts"
+            return [
+                Reading(
+                    tuple(parts),
+                    (run,) * n,
+                    n - 1,
+                    (f"digits {run.text!r} read as {'|'.join(map(str, parts))} (cells run together; {note} "
+                     f"that satisfies the totals)",),
+                )
+                for parts in cuts
+            ]
+        if comb(len(run.text) - 1, n - 1) > MAX_READINGS:
+            return []  # a long run that no cut makes add up: unreadable, not guessed
     # damaged rows repeat (a lost column leaves '0 0 0 0 0 0' in row after row, report after
     # report): enumerate once per token pattern, then point the readings at these tokens
     sig = tuple((t.kind, t.text, t.cell, t.gap_before) for t in toks)

@@ -21,12 +21,13 @@ from functools import lru_cache
 
 from pipeline.extract.document import Line
 from pipeline.parse.identities import fill_table3
-from pipeline.parse.labels import GROUP_ROWS, enumerator, fuzzy_row, match_group, match_rows
+from pipeline.parse.labels import GROUP_ROWS, clean_label, enumerator, fuzzy_row, match_group, match_rows
 from pipeline.parse.readings import Reading, readings
 from pipeline.parse.tokens import (
     Tok,
     grid_cell_token,
     is_blank_mark,
+    is_placeholder,
     merge_words,
     parse_number,
     tokenize_line,
@@ -36,6 +37,19 @@ from pipeline.record import APPLICANT_COLUMNS, APPLICATION_ROWS, DISPOSITION_ROW
 ORDER = {code: i for i, code in enumerate(APPLICATION_ROWS)}
 CELL_PATHS = {code: [f"applications.{code}.{col}" for col in APPLICANT_COLUMNS] for code in APPLICATION_ROWS}
 _STOP_WORDS = ("行政复议", "行政诉讼", "存在的主要问题", "其他需要报告")
+# words of column headers (table 三's applicants, table 四's outcomes, converters' placeholders):
+# a line of nothing else is a header repeated or copied into the table, not a row
+HEADER_WORDS = frozenset(
+    ["申请人情况", "自然人", "法人或其他组织", "商业企业", "科研机构", "社会公益组织", "社会组织", "法律服务机构", "其他", "其它", "总计", "合计", "小计", "商业", "企业", "科研", "机构", "社会公益", "组织", "法律服务", "类别", "项目", "项", "序号", "名称", "内容", "指标", "数值", "数量", "单位", "备注", "信息内容", "结果维持", "结果纠正", "其他结果", "尚未审结", "行政复议", "行政诉讼", "未经复议直接起诉", "复议后起诉"]
+)
+
+
+def is_header_row(toks: list[Tok]) -> bool:
+    """Two or more header words and nothing else (no number, no row label)."""
+    words = [t for t in toks if t.kind != "blank"]
+    if len(words) < 2 or any(t.kind != "text" for t in words):
+        return False
+    return all(clean_label(t.text) in HEADER_WORDS or is_placeholder(t.text) for t in words)
 
 
 @dataclass
@@ -134,6 +148,8 @@ def _assign(
         ):
             end = li
             break
+        if current != "carried_forward" and is_header_row(toks):
+            continue  # a header repeated on a new page, or copied in from another table
         if any(w in line.text for w in _STOP_WORDS) and any(
             t.kind == "text" and any(w in t.text for w in _STOP_WORDS) for t in toks
         ):
@@ -390,7 +406,7 @@ def read_table3(lines: list[Line], start: int | None, *, grid_source: bool = Fal
             # a lost tab shifts cells (the identities then prefer the shifted reading)
             options.append(readings(raw, 7)[0] if grid_source else _with_cost(readings(raw, 7)[0], 1))
         if not (_positional(raw) and grid_source):
-            options += readings(toks, 7, max_missing=5) if toks else []
+            options += readings(toks, 7, max_missing=5, group=7) if toks else []
         for r in options:
             vals, viol = _solve_row(r)
             if (vals, r.gaps, r.dropped) in seen:

@@ -68,7 +68,7 @@ def read_table4(lines: list[Line], begin: int = 0) -> Table4:
         out.problems.append("table 四 header found but no numbers under it")
         return out
     out.found = True
-    opts = readings(nums, 15)
+    opts = readings(nums, 15, group=5)
     if not opts:
         out.problems.append(f"table 四: {sum(t.kind == 'num' for t in nums)} values could not be read as 15 cells")
         return out

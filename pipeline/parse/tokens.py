@@ -32,6 +32,27 @@ _RUN_PIECE = re.compile(r"[+\-]?[\d.,]+(?:万元|元)?")
 _EMPTY_MARKS = {"", "-", "—", "–", "--", "——", "/", "\\", "无", "空", "—-", "/ /"}
 
 
+# placeholder column headers of converter tools: their digits are not data ('列1', '数据3', 'Column2')
+_PLACEHOLDER = re.compile(r"^(?:列|数据|栏|栏目|字段|项|第|column|col|field|unnamed:?|c)\s*_?\d{1,2}(?:列|栏)?$", re.I)
+# OCR reads 0 as O/〇 and 1 as l/I/|: a word of digits and such look-alikes is a number
+_OCR_DIGITS = re.compile(r"^[\dOo〇○lI|]+$")
+_OCR_MAP = str.maketrans({"O": "0", "o": "0", "〇": "0", "○": "0", "l": "1", "I": "1", "|": "1"})
+
+
+def ocr_number(s: str, cell: bool) -> str | None:
+    """The digits a word stands for when OCR swapped look-alikes in ('1O' -> '10', '〇' -> '0');
+    None for a word that is not such a number. A lone letter counts only as a whole cell."""
+    if not _OCR_DIGITS.match(s) or s.isdigit():
+        return None
+    if not any(ch.isdigit() for ch in s) and not (s in ("〇", "○") or (cell and len(s) == 1)):
+        return None
+    return s.translate(_OCR_MAP)
+
+
+def is_placeholder(s: str) -> bool:
+    return _PLACEHOLDER.match(s.strip()) is not None
+
+
 @dataclass(slots=True)
 class Tok:
     kind: str  # 'text' | 'num' | 'blank'
@@ -97,6 +118,11 @@ def _classify(text: str) -> tuple:
 
 
 def _token_for(text: str, line: Line, cell: bool, gap: str) -> list[Tok]:
+    if is_placeholder(text):
+        return [Tok("text", text, line, cell, gap_before=gap)]
+    digits = ocr_number(text, cell)
+    if digits is not None:
+        return [Tok("num", digits, line, cell, int(digits), None, gap)]
     c = _classify(text)
     if c[0] == "num":
         return [Tok("num", text, line, cell, c[1], c[2], gap)]
@@ -145,6 +171,11 @@ def _tokenize_line(line: Line) -> list[Tok]:
             toks.append(Tok("blank", word, line, False, gap_before=" " if i else ""))
             continue
         toks.extend(_token_for(word, line, False, " " if i else ""))
+    if sum(1 for t in toks if t.kind == "num") >= 2:
+        # among numbers, a lone 'O' or 'l' is OCR's 0 or 1
+        for k, t in enumerate(toks):
+            if t.kind == "text" and len(t.text) == 1 and (digits := ocr_number(t.text, True)) is not None:
+                toks[k] = Tok("num", digits, line, False, int(digits), None, t.gap_before)
     return toks
 
 
