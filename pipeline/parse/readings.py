@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
+from math import comb
 
 from pipeline.extract.document import Line
 from pipeline.parse.tokens import Tok, parse_number
@@ -78,7 +79,6 @@ def sum_splits(digits: str, n: int, group: int) -> list[tuple[int, ...]]:
         budget[0] -= 1
         if budget[0] <= 0 or len(out) > MAX_SUM_SPLITS:
             return
-        chars = stop - pos
         if left == 1:
             piece = digits[pos:stop]
             if piece and not (len(piece) > 1 and piece[0] == "0") and int(piece) == remaining:
