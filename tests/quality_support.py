@@ -1,8 +1,8 @@
 """Helpers for the quality tests: golden records, violations, and a small contract-shaped warehouse.
 
-``warehouse(records)`` flattens records with the pipeline's own ``pipeline.load.flatten`` into an
-in-memory DuckDB holding ``report`` and the ``fact_*`` tables of docs/warehouse-contract.md (the
-columns the check frames read), so the GX path can run without the Dagster build.
+``warehouse(records)`` is ``pipeline.quality.memory.load_records``: the records flattened by the
+pipeline's own ``pipeline.load.flatten`` into an in-memory DuckDB holding ``report`` and the
+``fact_*`` tables the check frames read, so the one check path runs without the Dagster build.
 """
 
 from __future__ import annotations
@@ -14,25 +14,11 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
-import pandas as pd
 
-from pipeline.load.flatten import flatten
+from pipeline.quality.memory import load_records
 from pipeline.record import PARSER_VERSION
 
 GOLDEN = Path(__file__).parent / "fixtures" / "golden"
-
-_TABLES = {
-    "report": """report_id varchar, agency_id varchar, agency_name varchar, province varchar,
-        city varchar, county varchar, admin_code varchar, agency_kind varchar, year integer,
-        format_version integer, status varchar, problems json, repairs json,
-        narrative_items_published bigint, narrative_applications_received bigint, is_current boolean""",
-    "fact_application": """report_id varchar, agency_id varchar, year integer, format_version integer,
-        disposition_code varchar, applicant_code varchar, "count" bigint, is_repaired boolean""",
-    "fact_proactive": """report_id varchar, agency_id varchar, year integer, format_version integer,
-        item_code varchar, measure_code varchar, value double, is_repaired boolean""",
-    "fact_review_litigation": """report_id varchar, agency_id varchar, year integer, group_code varchar,
-        outcome_code varchar, "count" bigint, is_repaired boolean""",
-}
 
 
 def as_record(golden: dict[str, Any], name: str) -> dict[str, Any]:
@@ -79,42 +65,19 @@ def renamed(record: dict[str, Any], tag: str) -> dict[str, Any]:
 def warehouse(
     records: list[dict[str, Any]], con: duckdb.DuckDBPyConnection | None = None
 ) -> duckdb.DuckDBPyConnection:
-    """An in-memory DuckDB with ``report`` and ``fact_*`` built from the records by ``flatten``.
-    The current report of an agency-year is the last one given (as ``ogi check`` takes it)."""
-    con = con or duckdb.connect()
-    for table, cols in _TABLES.items():
-        con.execute(f"create or replace table {table} ({cols})")
-    reports: list[dict[str, Any]] = []
-    facts: dict[str, list[pd.DataFrame]] = {t: [] for t in _TABLES if t != "report"}
-    for rec in records:
-        rows = flatten(rec, "test", rec["source"]["path"], PARSER_VERSION)
-        if rows["report"] is not None:
-            reports.append(rows["report"])
-        for table in facts:
-            facts[table].append(pd.DataFrame(rows[table]))
-    current: dict[tuple[Any, Any], int] = {}
-    for i, r in enumerate(reports):
-        if r["agency_id"] is not None and r["year"] is not None:
-            current[(r["agency_id"], r["year"])] = i
-    for i, r in enumerate(reports):
-        r["is_current"] = current.get((r["agency_id"], r["year"])) == i
-    _insert(con, "report", reports)
-    for table, frames in facts.items():
-        frames = [f for f in frames if len(f)]
-        if frames:
-            _insert(con, table, pd.concat(frames, ignore_index=True).to_dict("records"))
-    return con
+    """An in-memory DuckDB with ``report`` and ``fact_*`` built from the records by ``flatten``
+    (``pipeline.quality.memory``, what ``ogi check`` uses). The current report of an agency-year is
+    the last one given."""
+    return load_records(records, con)
 
 
-def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict[str, Any]]) -> None:
-    if not rows:
-        return
-    cols = [c for c in con.table(table).columns]
-    df = pd.DataFrame([{c: r.get(c) for c in cols} for r in rows], columns=cols).astype(object)
-    con.register("_rows", df)
-    quoted = ", ".join(f'"{c}"' for c in cols)
-    con.execute(f"insert into {table} ({quoted}) select {quoted} from _rows")
-    con.unregister("_rows")
+def findings(records: list[dict[str, Any]]) -> list[Any]:
+    """Every finding of the records on the one check path: in-memory warehouse, check frames, GX."""
+    from pipeline.quality.gx_runner import validate_warehouse
+
+    validation = validate_warehouse(warehouse(records))
+    assert all(not o.errors for o in validation.outcomes.values()), validation.outcomes
+    return validation.findings
 
 
 def lossy_parse_bytes(data: bytes, path: str) -> dict[str, Any]:

@@ -11,12 +11,17 @@ from quality_cases import cases
 from quality_support import golden
 from typer.testing import CliRunner
 
-import pipeline.report
 from pipeline.cli import app
+from pipeline.quality import check_cli
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "raw" / "sample"
 KEYS = {"file", "rule", "severity", "kind", "cells", "column", "expected", "observed", "message"}
 runner = CliRunner()
+
+
+def _stand_in(monkeypatch: pytest.MonkeyPatch, record_for) -> None:
+    """Files parse to hand-built records (``record_for(path)``) instead of the parser's."""
+    monkeypatch.setattr(check_cli, "parse_all", lambda files, **kw: (record_for(str(p)) for p in files))
 
 
 def test_the_sample_batch_has_no_finding():
@@ -33,7 +38,7 @@ def test_findings_as_json_lines_and_text(monkeypatch: pytest.MonkeyPatch, tmp_pa
     records = {"a.txt": by_name["t4_parse_suspect"].record, "b.txt": by_name["fee_in_yuan"].record}
     for name in records:
         (tmp_path / name).write_text("stand-in", encoding="utf-8")
-    monkeypatch.setattr(pipeline.report, "parse_bytes", lambda data, path: records[Path(path).name])
+    _stand_in(monkeypatch, lambda path: records[Path(path).name])
 
     result = runner.invoke(app, ["check", "--json", str(tmp_path)])
     assert result.exit_code == 0
@@ -55,9 +60,7 @@ def test_cross_year_across_the_files_given(monkeypatch: pytest.MonkeyPatch, tmp_
     carry = next(c for c in cases() if c.name == "carry_over")
     for i, _ in enumerate(carry.records):
         (tmp_path / f"{i}.txt").write_text("stand-in", encoding="utf-8")
-    monkeypatch.setattr(
-        pipeline.report, "parse_bytes", lambda data, path: carry.records[int(Path(path).stem)]
-    )
+    _stand_in(monkeypatch, lambda path: carry.records[int(Path(path).stem)])
     lines = [
         json.loads(x) for x in runner.invoke(app, ["check", "--json", str(tmp_path)]).stdout.splitlines()
     ]
@@ -97,7 +100,7 @@ def test_golden_with_repaired_cell_is_parse_suspect(monkeypatch: pytest.MonkeyPa
     rec["applications"]["rows"]["granted"][6] += 1
     rec["repairs"] = [{"where": "applications.granted.total", "why": "cell filled by the row identity"}]
     (tmp_path / "r.txt").write_text("stand-in", encoding="utf-8")
-    monkeypatch.setattr(pipeline.report, "parse_bytes", lambda data, path: rec)
+    _stand_in(monkeypatch, lambda path: rec)
     lines = [
         json.loads(x) for x in runner.invoke(app, ["check", "--json", str(tmp_path)]).stdout.splitlines()
     ]

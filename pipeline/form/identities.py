@@ -514,6 +514,17 @@ def table_columns(table: str) -> list[str]:
     return [m.code for m in form.MEASURES]
 
 
+def _cells(terms: tuple[Term, ...], key: str, table: str, lines: set[str]) -> tuple[tuple[int, Cell], ...]:
+    """The terms of a side as signed cells for one column/line; lines the edition lacks drop out."""
+    out: list[tuple[int, Cell]] = []
+    for t in terms:
+        line = t.line if t.line is not None else key
+        column = t.column if t.column is not None else key
+        if t.prior or line in lines:
+            out.append((t.sign, (("prior_year." if t.prior else "") + table, line, column)))
+    return tuple(out)
+
+
 def equations(edition: int, *, cross_year: bool = False) -> list[Equation]:
     """Every identity of one report of the edition as concrete equations (rows the edition does
     not print drop out of a side). Cross-year rules only when asked (they need last year)."""
@@ -530,16 +541,13 @@ def equations(edition: int, *, cross_year: bool = False) -> list[Equation]:
         else:
             keys = [""]
 
-        def cells(terms: tuple[Term, ...], key: str, table: str = table) -> tuple[tuple[int, Cell], ...]:
-            out_: list[tuple[int, Cell]] = []
-            for t in terms:
-                line = t.line if t.line is not None else key
-                column = t.column if t.column is not None else key
-                if t.prior or line in lines:
-                    prefix = "prior_year." if t.prior else ""
-                    out_.append((t.sign, (prefix + table, line, column)))
-            return tuple(out_)
-
         for key in keys:
-            out.append(Equation(rule.rule_id, key, cells(rule.expected, key), cells(rule.observed, key)))
+            out.append(
+                Equation(
+                    rule.rule_id,
+                    key,
+                    _cells(rule.expected, key, table, lines),
+                    _cells(rule.observed, key, table, lines),
+                )
+            )
     return out

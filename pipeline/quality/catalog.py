@@ -1,7 +1,10 @@
-"""The rules as the suites in ``expectations/`` state them: id, severity, blocking, wording.
+"""The rules and the GX suites, generated from the identity registry (``pipeline.form.identities``).
 
-The JSON suites are the one place a rule's metadata lives; the pure rules, the GX runner, the
-Dagster checks and ``ogi check`` all read it from here. Reading JSON needs no GX import.
+Every rule is declared once there; this module turns the registry into GX 1.x suite JSON (one suite
+per warehouse table, each expectation carrying its rule's id, wording, severity and the frame it
+reads) and into the ``Rule`` objects the runner, the Dagster checks and ``ogi check`` use.
+``expectations/*.json`` is the same suites written out (``python -m pipeline.quality.generate``);
+a test keeps the files equal to the registry. Nothing here imports GX.
 """
 
 from __future__ import annotations
@@ -12,14 +15,16 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from pipeline.form import identities
+
 EXPECTATIONS_DIR = Path(__file__).resolve().parents[2] / "expectations"
-SEVERITIES = ("error", "warn")
+SEVERITIES = identities.SEVERITIES
 META_KEYS = ("rule_id", "description", "rule_zh", "severity", "blocking")
 
 
 @dataclass(frozen=True)
 class Rule:
-    """A rule: what every expectation carrying its id says about it."""
+    """A rule as the checks report it: wording, severity, blocking, and where its checks hang."""
 
     rule_id: str
     description: str
@@ -37,7 +42,7 @@ class Rule:
 
 @dataclass(frozen=True)
 class Suite:
-    """One suite file: the table it checks, the asset its checks hang on, its raw JSON."""
+    """One suite: the table it checks, the asset its checks hang on, its GX JSON."""
 
     name: str
     table: str
@@ -50,81 +55,75 @@ class Suite:
         return self.data["expectations"]
 
     def frames(self) -> list[str]:
-        """Check frames (``sql/checks/<frame>.sql``) this suite's expectations read, in order."""
-        seen: list[str] = []
-        for exp in self.expectations:
-            frame = exp["meta"]["frame"]
-            if frame not in seen:
-                seen.append(frame)
-        return seen
+        """Check frames this suite's expectations read, in order."""
+        return list(dict.fromkeys(exp["meta"]["frame"] for exp in self.expectations))
+
+    def json(self) -> str:
+        """The suite file's text."""
+        return json.dumps(self.data, ensure_ascii=False, indent=2) + "\n"
 
 
-def _load_suite(path: Path) -> Suite:
-    data = json.loads(path.read_text(encoding="utf-8"))
-    meta = data.get("meta") or {}
-    for exp in data["expectations"]:
-        m = exp.get("meta") or {}
-        missing = [k for k in (*META_KEYS, "frame") if k not in m]
-        if missing:
-            raise ValueError(f"{path.name}: expectation {exp['type']} lacks meta {missing}")
-        if m["severity"] not in SEVERITIES:
-            raise ValueError(f"{path.name}: {m['rule_id']}: severity must be one of {SEVERITIES}")
-    return Suite(data["name"], meta.get("table", data["name"]), meta["asset"], path, data)
+def _expectation(rule: identities.Rule, exp: identities.Expect) -> dict[str, Any]:
+    meta: dict[str, Any] = {
+        "rule_id": rule.rule_id,
+        "description": rule.description,
+        "rule_zh": rule.rule_zh,
+        "severity": rule.severity,
+        "blocking": rule.blocking,
+        "frame": exp.frame,
+        **exp.finding,
+    }
+    return {
+        "type": exp.type,
+        "kwargs": dict(exp.kwargs),
+        "meta": meta,
+        "severity": "critical" if rule.blocking else "warning",
+    }
+
+
+def _check(rule: identities.Rule) -> None:
+    if rule.severity not in SEVERITIES:
+        raise ValueError(f"{rule.rule_id}: severity must be one of {SEVERITIES}")
+    if not rule.description.endswith(".") or "\n" in rule.description:
+        raise ValueError(f"{rule.rule_id}: the description is one sentence ending with '.'")
 
 
 @cache
 def suites(directory: Path = EXPECTATIONS_DIR) -> tuple[Suite, ...]:
-    """Every suite in ``expectations/``, by file name."""
-    return tuple(_load_suite(p) for p in sorted(directory.glob("*.json")))
+    """Every suite, generated from the registry, by name (``path``: where its file lives)."""
+    out = []
+    for s in sorted(identities.SUITES, key=lambda s: s.name):
+        exps = []
+        for rule in identities.RULES:
+            _check(rule)
+            exps += [_expectation(rule, e) for e in rule.expectations() if e.suite == s.name]
+        data = {"name": s.name, "meta": {"table": s.name, "asset": s.asset, "description": s.description}}
+        data["expectations"] = exps
+        out.append(Suite(s.name, s.name, s.asset, directory / f"{s.name}.json", data))
+    return tuple(out)
 
 
 @cache
 def rules(directory: Path = EXPECTATIONS_DIR) -> dict[str, Rule]:
-    """Rule id → rule; raises when two expectations of one rule disagree about it."""
+    """Rule id → rule, in registry order; only rules some suite checks."""
     out: dict[str, Rule] = {}
-    for suite in suites(directory):
-        for exp in suite.expectations:
-            m = exp["meta"]
-            rid = m["rule_id"]
-            rule = Rule(
-                rid,
-                m["description"],
-                m["rule_zh"],
-                m["severity"],
-                bool(m["blocking"]),
-                (suite.asset,),
-                (suite.name,),
-            )
-            if rid not in out:
-                out[rid] = rule
-                continue
-            old = out[rid]
-            if (old.description, old.rule_zh, old.severity, old.blocking) != (
-                rule.description,
-                rule.rule_zh,
-                rule.severity,
-                rule.blocking,
-            ):
-                raise ValueError(f"rule {rid}: expectations disagree on its meta ({suite.name})")
-            out[rid] = Rule(
-                rid,
-                old.description,
-                old.rule_zh,
-                old.severity,
-                old.blocking,
-                tuple(dict.fromkeys((*old.assets, suite.asset))),
-                tuple(dict.fromkeys((*old.suites, suite.name))),
-            )
+    by_name = {s.name: s for s in suites(directory)}
+    for r in identities.RULES:
+        names = tuple(dict.fromkeys(e.suite for e in r.expectations()))
+        if not names:
+            continue
+        assets = tuple(dict.fromkeys(by_name[n].asset for n in names))
+        out[r.rule_id] = Rule(r.rule_id, r.description, r.rule_zh, r.severity, r.blocking, assets, names)
     return out
 
 
 def rule(rule_id: str) -> Rule:
-    """One rule by id (KeyError for an id no suite declares)."""
+    """One rule by id (KeyError for an id the registry does not declare)."""
     return rules()[rule_id]
 
 
 def rules_by_asset(directory: Path = EXPECTATIONS_DIR) -> dict[str, list[Rule]]:
-    """Asset key → the rules its checks report, in suite order."""
+    """Asset key → the rules its checks report, in registry order."""
     out: dict[str, list[Rule]] = {}
     for r in rules(directory).values():
         for asset in r.assets:

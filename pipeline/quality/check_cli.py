@@ -1,37 +1,70 @@
 """``ogi check FILE...``: the accounting-identity rules on files, without the warehouse.
 
-For a reviewer checking reports before they are published: each file is parsed, the rules of
-``rules.py`` run on it (cross-year rules across the files given), and the findings are printed per
-file, or with ``--json`` one JSON object per finding. The exit code is 0 whatever the findings.
+For a reviewer checking reports before they are published. The files are parsed in worker
+processes (``pipeline.runner.parse_files``: per-file time limit, a crash is a failed record), the
+records are loaded into an in-memory DuckDB shaped like the warehouse (``memory.py``), and the same
+check frames and GX suites as the pipeline run on it (cross-year rules across the files given).
+Findings are printed per file, or with ``--json`` one JSON object per finding. Exit code 0
+whatever the findings.
 """
 
 from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, TextIO
 
 from pipeline.quality.findings import Finding
-from pipeline.quality.rules import cross_year_by_record, findings_for_record, is_report
+
+REPORT_STATUSES = ("ok", "partial")
 
 
-def _parse(path: Path) -> dict[str, Any]:
-    from pipeline.report import failed_record, parse_bytes
+def is_report(record: dict[str, Any]) -> bool:
+    """Records the rules apply to: status ok/partial (a hand-built record without one counts)."""
+    return (record.get("status") or "ok") in REPORT_STATUSES
 
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        return failed_record(str(path), f"cannot read the file: {exc.strerror or exc}")
-    return parse_bytes(data, str(path))
+
+def parse_all(
+    files: list[Path], *, timeout: float = 60, workers: int | None = None
+) -> Iterator[dict[str, Any]]:
+    """One record per file, in order, parsed by the process runner."""
+    from pipeline.runner import parse_files
+
+    yield from parse_files(files, timeout=timeout, workers=workers)
 
 
 def check_records(records: list[dict[str, Any]]) -> list[list[Finding]]:
-    """Findings per record (record order), cross-year ones across all of them included."""
-    per = [findings_for_record(r) for r in records]
-    for i, f in cross_year_by_record(records):
-        per[i].append(f)
-    return per
+    """Findings per record (record order), cross-year ones across all of them included: the
+    records are loaded into an in-memory warehouse and the GX suites run on its check frames."""
+    from pipeline.quality.gx_runner import validate_warehouse
+    from pipeline.quality.memory import load_records
+
+    reports = [r for r in records if is_report(r)]
+    if not reports:
+        return [[] for _ in records]
+    for r in reports:  # a hand-built record may lack a status: the warehouse stores reports only
+        r.setdefault("status", "ok")
+    unique = {(r.get("source") or {}).get("sha256"): r for r in reports}  # same content: the last
+    con = load_records(unique.values())
+    try:
+        findings = validate_warehouse(con).findings
+    finally:
+        con.close()
+    by_report: dict[str | None, list[Finding]] = {}
+    for f in findings:
+        by_report.setdefault(f.report_id, []).append(f)
+    out: list[list[Finding]] = []
+    seen: set[str | None] = set()
+    for r in records:
+        rid = (r.get("source") or {}).get("sha256")
+        if not is_report(r) or rid in seen:  # the same content twice: its findings once
+            out.append([])
+            continue
+        seen.add(rid)
+        out.append(by_report.get(rid, []))
+    return out
 
 
 def json_line(path: str, f: Finding) -> str:
@@ -58,6 +91,10 @@ def _n(v: float | None) -> str:
     return str(int(v)) if float(v).is_integer() else f"{v:g}"
 
 
+def _order(f: Finding) -> tuple[Any, ...]:
+    return (f.severity != "error", f.rule_id, f.cells)
+
+
 def human(path: str, record: dict[str, Any], findings: list[Finding]) -> str:
     """A file's block of the human-readable output."""
     agency = (record.get("agency") or {}).get("name") or "?"
@@ -72,7 +109,7 @@ def human(path: str, record: dict[str, Any], findings: list[Finding]) -> str:
         return "\n".join(lines)
     if not findings:
         lines.append("  no findings")
-    for f in sorted(findings, key=lambda f: (f.severity != "error", f.rule_id, f.cells)):
+    for f in sorted(findings, key=_order):
         lines.append(f"  {f.severity.upper():5} {f.rule_id} [{f.kind}] {f.message}")
         lines.append(
             f"        expected {_n(f.expected)}, observed {_n(f.observed)}; cells {', '.join(f.cells)}"
@@ -80,17 +117,25 @@ def human(path: str, record: dict[str, Any], findings: list[Finding]) -> str:
     return "\n".join(lines)
 
 
-def check_command(files: list[Path], as_json: bool, out: TextIO | None = None) -> None:
-    """Parse the files, run the rules and print the findings (never raises for a bad file)."""
+def check_command(
+    files: list[Path],
+    as_json: bool,
+    out: TextIO | None = None,
+    *,
+    timeout: float = 60,
+    workers: int | None = None,
+) -> None:
+    """Parse the files, run the checks and print the findings (never raises for a bad file)."""
     out = out or sys.stdout
-    records = [_parse(p) for p in files]
+    files = list(files)
+    records = list(parse_all(files, timeout=timeout, workers=workers))
     per = check_records(records)
     counts = {"error": 0, "warn": 0}
     for path, record, findings in zip(files, records, per, strict=True):
         for f in findings:
             counts[f.severity] = counts.get(f.severity, 0) + 1
         if as_json:
-            for f in findings:
+            for f in sorted(findings, key=_order):
                 out.write(json_line(str(path), f) + "\n")
             if not is_report(record):
                 sys.stderr.write(f"{path}: not checked, status {record.get('status')}\n")

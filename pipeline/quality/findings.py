@@ -1,8 +1,6 @@
-"""A finding: one failing (report, rule, cells), and what both check paths share to build one.
-
-The pure rules (``rules.py``) and the Great Expectations runner (``gx_runner.py``) build findings
-through the same helpers here — cell order, ``kind``, message — so the two paths give equal
-findings on the same data.
+"""A finding: one failing (report, rule, cells), and the helpers that build one from a frame row
+(cell order, ``kind``, message). The GX runner (``gx_runner.py``) is the one check path; the
+warehouse and ``ogi check`` both go through it.
 """
 
 from __future__ import annotations
@@ -12,6 +10,8 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from pipeline.form import identities
+from pipeline.form.editions import EDITIONS
 from pipeline.record import (
     APPLICANT_COLUMNS,
     APPLICATION_ROWS,
@@ -38,9 +38,9 @@ FINDING_COLUMNS: tuple[str, ...] = (
 #: a cell of the same agency's report of the year before is named with this prefix
 PRIOR = "prior_year."
 #: values above this in administrative_fee.amount_10k_yuan (万元) are likely printed in 元
-FEE_MAX_10K_YUAN = 100_000.0
-FIRST_YEAR = 2019
-KNOWN_FORMATS = (2019, 2021)
+FEE_MAX_10K_YUAN = identities.FEE_MAX_10K_YUAN
+FIRST_YEAR = identities.FIRST_YEAR
+KNOWN_FORMATS = EDITIONS
 
 
 @dataclass(frozen=True)
@@ -223,35 +223,23 @@ def message(
     expected: float | None,
     observed: float | None,
 ) -> str:
-    """One English line saying what is wrong, from the finding's own fields."""
+    """One English line saying what is wrong: the rule's ``message`` (``pipeline.form.identities``)
+    filled from the finding's own fields."""
     e, o = _n(expected), _n(observed)
     first = cells[0] if cells else ""
     parts = first.split(".")
-    line = parts[1] if len(parts) > 1 else ""
-    prev = f"{year - 1}" if isinstance(year, int) else "the previous year"
-    texts = {
-        "t3_balance": f"table 三 column {column_code}: 一 + 二 = {e} but （七）总计 + 四 = {o}",
-        "t3_disposition_sum": f"table 三 column {column_code}: （七）总计 = {e} but its disposition rows sum to {o}",
-        "t3_row_total": f"table 三 row {line}: 总计 = {e} but the six applicant columns sum to {o}",
-        "t4_group_total": f"table 四 {line}: 总计 = {e} but 维持 + 纠正 + 其他 + 尚未审结 = {o}",
-        "nonnegative_integer": f"{first} = {o} is not a non-negative integer",
-        "carry_over_link": f"上年结转 ({column_code}) = {o} but the {prev} report carried forward {e}",
-        "narrative_applications": f"the narrative says {o} applications received, table 三 一 总计 = {e}",
-        "normative_stock_flow": (
-            f"行政规范性文件 in force = {o} but {prev} in force + issued - repealed = {e}"
-        ),
-        "no_2019_rows_in_2021": f"a 2021-format table 二 carries the 2019-only row {first}",
-        "fee_unit_plausible": f"行政事业性收费 = {o} 万元, above {e}: probably printed in 元",
-        "duplicate_fact": f"{first} is stored more than once",
-        "unknown_code": f"{first}: a code the record contract does not know",
-        "column_count": f"{first.rsplit('.', 1)[0] if first.count('.') > 1 else first} has {o} columns, "
-        f"the form has {e}",
-        "lost_table": f"status ok but {first} has no value at all",
-    }
-    if rule_id == "report_identity":
-        if first == "agency.name":
-            return "no agency name"
-        if first == "year":
-            return f"year {o} is outside {FIRST_YEAR}..the current year"
-        return f"format_version {o} is neither 2019 nor 2021"
-    return texts.get(rule_id, f"{rule_id}: expected {e}, observed {o} at {','.join(cells)}")
+    rule = identities.RULE.get(rule_id)
+    if rule is None:
+        return f"{rule_id}: expected {e}, observed {o} at {','.join(cells)}"
+    text = rule.message
+    if isinstance(text, dict):  # one wording per first cell; the last one for any other cell
+        text = text.get(first, list(text.values())[-1])
+    return text.format(
+        first=first,
+        line=parts[1] if len(parts) > 1 else "",
+        line_path=first.rsplit(".", 1)[0] if first.count(".") > 1 else first,
+        column=column_code,
+        expected=e,
+        observed=o,
+        prev=f"{year - 1}" if isinstance(year, int) else "the previous year",
+    )

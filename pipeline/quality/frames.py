@@ -1,4 +1,4 @@
-"""Check frames: the SQL of ``sql/checks/`` run on the warehouse, handed to GX as pandas.
+"""Check frames: SQL run on the warehouse (or on ``ogi check``'s in-memory copy), handed to GX as pandas.
 
 A frame has one row per report × column (or per cell) with both sides of an identity and the
 columns a finding needs (``FRAME_COLUMNS``). ``DuckDBFrames`` computes a frame in DuckDB and gives
@@ -10,9 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
+from string import Template
 from typing import TYPE_CHECKING, Any, Protocol
 
-from pipeline.quality import catalog
+from pipeline.form import identities
+from pipeline.quality import catalog, templates
 from pipeline.quality.findings import na_to_none
 
 if TYPE_CHECKING:
@@ -36,8 +38,14 @@ FRAME_COLUMNS = (
 
 
 def frame_sql(frame: str, checks_dir: Path = CHECKS_DIR) -> str:
-    """The SQL of one check frame."""
-    return (checks_dir / f"{frame}.sql").read_text(encoding="utf-8")
+    """The SQL of one check frame: an identity rule's frame is generated from its template
+    (``templates.py``); the others are ``sql/checks/<frame>.sql`` with the form's code lists
+    (``${signed_measures}`` …) filled in."""
+    rule = identities.RULE.get(frame)
+    if rule is not None and rule.is_identity:
+        return templates.identity_frame_sql(frame)
+    text = (checks_dir / f"{frame}.sql").read_text(encoding="utf-8")
+    return Template(text).substitute(templates.form_values())
 
 
 def expectation_columns(exp: dict[str, Any]) -> list[str]:

@@ -1,7 +1,7 @@
 -- Check frame `fact_proactive`: one row per table-二 cell, with the derived columns the per-cell
 -- rules read: nonnegative_value (null for the signed 本年增/减), fraction (null for money),
 -- item_in_2021_form (the item, on 2021-form reports only) and fee_10k_yuan (行政事业性收费 in 万元).
--- Signed and money measures are pipeline.record.SIGNED_MEASURES / MONEY_MEASURES.
+-- ${signed_measures} and ${money_measures} are filled from the form (pipeline.form.editions.MEASURES).
 with r as (
     select
         report_id,
@@ -24,8 +24,8 @@ select
     f.item_code,
     f.measure_code,
     f.item_code || '.' || f.measure_code as code,
-    case when f.measure_code <> 'items_change' then f.value end as nonnegative_value,
-    case when f.measure_code not in ('amount_10k_yuan', 'amount_yuan') then f.value - floor(f.value) end as fraction,
+    case when f.measure_code not in (${signed_measures}) then f.value end as nonnegative_value,
+    case when f.measure_code not in (${money_measures}) then f.value - floor(f.value) end as fraction,
     case when f.format_version = 2021 and f.value is not null then f.item_code end as item_in_2021_form,
     case when f.item_code = 'administrative_fee' and f.measure_code = 'amount_10k_yuan' then f.value end
         as fee_10k_yuan,
