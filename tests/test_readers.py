@@ -214,14 +214,15 @@ def test_pdf_spaced_digits_and_fake_bold_cell():
 
 
 def test_pdf_cid_garbage_falls_back_to_pdfium_text(monkeypatch: pytest.MonkeyPatch):
-    import pdfplumber.page
+    import pipeline.extract.pdf as pdfmod
 
-    original = pdfplumber.page.Page.chars
+    original = pdfmod._pdfium_chars
 
-    def cid_chars(self: Any) -> list[dict]:
-        return [{**ch, "text": "(cid:1234)"} for ch in original.fget(self)]
+    def cid_chars(*args: Any) -> tuple[list[dict], int]:  # every glyph without a Unicode map
+        chars, _unmapped = original(*args)
+        return [], len(chars)
 
-    monkeypatch.setattr(pdfplumber.page.Page, "chars", property(cid_chars))
+    monkeypatch.setattr(pdfmod, "_pdfium_chars", cid_chars)
     doc = read_pdf(render_pdf(golden(GOLDEN[0])))
     assert not doc.fatal
     assert any("Unicode map" in p for p in doc.problems)

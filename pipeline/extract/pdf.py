@@ -1,20 +1,28 @@
-"""PDF: bytes -> Document. pypdfium2 for every page's text, pdfplumber only where tables are.
+"""PDF: bytes -> Document. pypdfium2 for every page; pdfplumber only where pdfium is not enough.
 
 pdfium gives a page's text in about a millisecond and already drops fake-bold doubles; pdfplumber
-(pdfminer) needs tens of milliseconds a page but finds ruled tables and their merged cells. So
-pdfium reads every page, and pdfplumber runs only on pages that have ruling lines and name a label
-of tables 二/三/四 (or continue a table from the page before). There each table row becomes one
-Line with its full grid of cells (pdfplumber's None for a merged position becomes ''), and the
-page's other text becomes prose Lines in top-to-bottom order around the tables.
+(pdfminer) needs tens of milliseconds a page to parse the same content stream. So pdfium reads
+every page, and on the pages that have ruling lines and name a label of tables 二/三/四 (or
+continue a table from the page before) it also gives the character boxes and the page's path
+objects (lines, rectangles, curves). Those are turned into pdfplumber's own object shapes (the
+same path classification as pdfminer, the same coordinates), and pdfplumber's table finder and
+text grouping (pure functions on those shapes) build the grid. There each table row becomes one
+Line with its full grid of cells (a merged-over position becomes ''), and the page's other text
+becomes prose Lines in top-to-bottom order around the tables.
 
-Fallbacks: a page whose font has no Unicode map ('(cid:123)' from pdfminer) is read from pdfium's
-text (a stray symbol glyph without one is just dropped); a document with no text layer at all is
-a scan (fatal); encrypted, corrupt, truncated and empty PDFs give a fatal Document with the
-reason. Nothing raises.
+pdfplumber itself parses a page only where pdfium's view is not enough: a table page whose
+paths give no table, or a page pdfium cannot give geometry for (rotated pages). The page that
+pdfplumber read is named in the Document's problems ("page 4: tables read by pdfplumber
+(...)"), so a record says which path read it; a page read by pdfium says nothing.
+
+Fallbacks: a page whose font has no Unicode map is read from pdfium's text (a stray symbol glyph
+without one is just dropped); a document with no text layer at all is a scan (fatal); encrypted,
+corrupt, truncated and empty PDFs give a fatal Document with the reason. Nothing raises.
 """
 
 from __future__ import annotations
 
+import ctypes
 import io
 import re
 from bisect import bisect_right
@@ -36,8 +44,16 @@ TABLE_WORDS = re.compile(
     "信访举报|重复申请|公开出版物|反复申请|其他处理|逾期|结转下年度|结果维持|结果纠正|尚未审结|复议后起诉"
 )
 _LINES = re.compile(r"\r\n|\r|\n")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")  # pdfium marks soft hyphens etc. with controls
+_CONTROL = re.compile(
+    r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]"
+)  # pdfium marks soft hyphens etc. with controls
 _TABLE_SETTINGS = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
+
+PDFIUM = "pdfium"
+PDFPLUMBER = "pdfplumber"
+
+Obj = dict[str, Any]
+"""A char or an edge in pdfplumber's dict shape (x0, x1, top, bottom, ... in points from the top left)."""
 
 
 @dataclass
@@ -48,6 +64,20 @@ class _Page:
     ruled: bool  # has path objects (ruling lines, boxes)
     tables: bool = False
     broken: bool = False  # pdfium could not load the page
+    geometry: Geometry | None = None  # a table page's chars and edges from pdfium (None: not taken)
+    no_geometry: str = "pdfium cannot give this page's geometry (rotated page)"  # why geometry is None
+
+
+@dataclass
+class Geometry:
+    """One table page as the table finder needs it: chars and ruling edges, and who read them."""
+
+    chars: list[Obj]
+    edges: list[Obj]
+    unmapped: int
+    """Chars whose font has no Unicode map (pdfium's map error, pdfminer's '(cid:…)'), not in ``chars``."""
+    reader: str
+    """``pdfium`` or ``pdfplumber``."""
 
 
 def _fatal(problem: str, pages: int | None = None) -> Document:
@@ -66,11 +96,40 @@ def _open_error(data: bytes) -> str:
     return "corrupt PDF (damaged structure), cannot be opened"
 
 
-def _scan_pages(pdf: Any) -> list[_Page]:
-    """Every page's text through pdfium, and whether the page has any drawn paths."""
-    import pypdfium2.raw as pdfium_c
+def _is_table_page(text: str, ruled: bool, previous: bool) -> bool:
+    """Table page: ruled and naming a table label, or ruled right after a table page."""
+    if not ruled or not text:
+        return False
+    return previous or bool(TABLE_WORDS.search(re.sub(r"\s+", "", normalize_text(text))))
 
+
+def _has_paths(page: Any) -> bool:
+    """The page draws a path (a ruling line, a box), at top level or inside a form XObject.
+
+    Raw calls: wrapping every page object in a Python helper object cost more than the text.
+    """
+    import pypdfium2.raw as c
+
+    raw = page.raw
+    for j in range(c.FPDFPage_CountObjects(raw)):
+        obj = c.FPDFPage_GetObject(raw, j)
+        kind = c.FPDFPageObj_GetType(obj)
+        if kind == c.FPDF_PAGEOBJ_PATH:
+            return True
+        if kind == c.FPDF_PAGEOBJ_FORM:
+            for k in range(c.FPDFFormObj_CountObjects(obj)):
+                if c.FPDFPageObj_GetType(c.FPDFFormObj_GetObject(obj, k)) == c.FPDF_PAGEOBJ_PATH:
+                    return True
+    return False
+
+
+def _scan_pages(pdf: Any) -> list[_Page]:
+    """Every page's text through pdfium, whether it is ruled, and the table pages' geometry.
+
+    A page is loaded once: the geometry of a table page is taken while it is open.
+    """
     pages: list[_Page] = []
+    previous = False
     for i in range(len(pdf)):
         try:
             page = pdf[i]
@@ -78,29 +137,25 @@ def _scan_pages(pdf: Any) -> list[_Page]:
                 textpage = page.get_textpage()
                 try:
                     text, count = textpage.get_text_range(), textpage.count_chars()
+                    ruled = _has_paths(page)
+                    scanned = _Page(i + 1, text, count, ruled)
+                    scanned.tables = _is_table_page(text, ruled, previous)
+                    if scanned.tables:
+                        try:
+                            scanned.geometry = pdfium_geometry(page, textpage)
+                        except Exception as exc:  # odd paths or chars: pdfplumber reads the page
+                            scanned.no_geometry = f"pdfium's geometry failed ({type(exc).__name__}: {exc})"
                 finally:
                     textpage.close()
-                paths = page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_PATH,), max_depth=2)
-                ruled = next(iter(paths), None) is not None
             finally:
                 page.close()
         except Exception:  # one damaged page: keep the others
             pages.append(_Page(i + 1, "", 0, False, broken=True))
-            continue
-        pages.append(_Page(i + 1, text, count, ruled))
-    return pages
-
-
-def _mark_table_pages(pages: list[_Page]) -> None:
-    """Table pages: ruled and naming a table label, or ruled right after a table page."""
-    previous = False
-    for p in pages:
-        if not p.ruled or not p.text:
             previous = False
             continue
-        words = TABLE_WORDS.search(re.sub(r"\s+", "", normalize_text(p.text)))
-        p.tables = bool(words) or previous
-        previous = p.tables
+        pages.append(scanned)
+        previous = scanned.tables
+    return pages
 
 
 def _text_lines(page: _Page, start: int) -> list[Line]:
@@ -115,7 +170,208 @@ def _text_lines(page: _Page, start: int) -> list[Line]:
     return out
 
 
-def _has_doubles(chars: list[dict[str, Any]]) -> bool:
+# ----------------------------------------------------------------------------- pdfium geometry
+def _pdfium_chars(textpage: Any, left: float, top: float) -> tuple[list[Obj], int]:
+    """The page's chars with pdfminer's box convention, and how many had no Unicode map.
+
+    pdfium's loose box has the font's descent at the bottom, as pdfminer's has; pdfminer's box is
+    then exactly one font size high, so the top is the bottom minus the char's size (the font
+    size times the text object's scale). Chars pdfium generated (spaces, line breaks it inferred)
+    are left out: pdfminer has none of them.
+    """
+    import pypdfium2.raw as c
+
+    raw = textpage.raw
+    rect = c.FS_RECTF()
+    matrix = c.FS_MATRIX()
+    scale: dict[int | None, float] = {}
+    chars: list[Obj] = []
+    unmapped = 0
+    for i in range(c.FPDFText_CountChars(raw)):
+        if c.FPDFText_IsGenerated(raw, i):
+            continue
+        if c.FPDFText_HasUnicodeMapError(raw, i):
+            unmapped += 1
+            continue
+        code = c.FPDFText_GetUnicode(raw, i)
+        if code in (0, 10, 13):
+            continue
+        obj = c.FPDFText_GetTextObject(raw, i)
+        key = ctypes.cast(obj, ctypes.c_void_p).value
+        factor = scale.get(key)
+        if factor is None:
+            factor = 1.0
+            if obj and c.FPDFPageObj_GetMatrix(obj, matrix):
+                factor = (matrix.c * matrix.c + matrix.d * matrix.d) ** 0.5 or 1.0
+            scale[key] = factor
+        size = c.FPDFText_GetFontSize(raw, i) * factor
+        c.FPDFText_GetLooseCharBox(raw, i, rect)
+        x0, x1, bottom = rect.left - left, rect.right - left, top - rect.bottom
+        chars.append(
+            {
+                "object_type": "char",
+                "text": chr(code),
+                "fontname": "",
+                "size": size,
+                "upright": True,
+                "x0": x0,
+                "x1": x1,
+                "width": x1 - x0,
+                "top": bottom - size,
+                "bottom": bottom,
+                "doctop": bottom - size,
+                "height": size,
+            }
+        )
+    return chars, unmapped
+
+
+def _pdfium_subpaths(page: Any, left: float, top: float) -> list[list[tuple[str, tuple[float, float]]]]:
+    """Every path of the page (form XObjects included) as subpaths of (operator, point).
+
+    Operators are pdfminer's: 'm', 'l', 'c' (a Bézier keeps only its end point, as pdfminer's
+    point list does) and 'h' (close, back at the start); points are in page space, y downwards.
+    """
+    import pypdfium2.raw as c
+
+    matrix = c.FS_MATRIX()
+    x, y = ctypes.c_float(), ctypes.c_float()
+    out: list[list[tuple[str, tuple[float, float]]]] = []
+
+    def walk(objects: list[Any], parent: tuple[float, ...] | None) -> None:
+        for obj in objects:
+            kind = c.FPDFPageObj_GetType(obj)
+            if kind not in (c.FPDF_PAGEOBJ_PATH, c.FPDF_PAGEOBJ_FORM) or not c.FPDFPageObj_GetMatrix(
+                obj, matrix
+            ):
+                continue
+            a, b, cc, d, e, f = matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f
+            if parent is not None:
+                pa, pb, pc, pd, pe, pf = parent
+                a, b, cc, d, e, f = (
+                    a * pa + b * pc,
+                    a * pb + b * pd,
+                    cc * pa + d * pc,
+                    cc * pb + d * pd,
+                    e * pa + f * pc + pe,
+                    e * pb + f * pd + pf,
+                )
+            if kind == c.FPDF_PAGEOBJ_FORM:
+                inner = [c.FPDFFormObj_GetObject(obj, j) for j in range(c.FPDFFormObj_CountObjects(obj))]
+                walk(inner, (a, b, cc, d, e, f))
+                continue
+            sub: list[tuple[str, tuple[float, float]]] = []
+            bezier = 0
+            for s in range(c.FPDFPath_CountSegments(obj)):
+                seg = c.FPDFPath_GetPathSegment(obj, s)
+                kind_s = c.FPDFPathSegment_GetType(seg)
+                c.FPDFPathSegment_GetPoint(seg, x, y)
+                px, py = x.value, y.value
+                point = (a * px + cc * py + e - left, top - (b * px + d * py + f))
+                if kind_s == c.FPDF_SEGMENT_MOVETO:
+                    if sub:
+                        out.append(sub)
+                    sub = [("m", point)]
+                elif kind_s == c.FPDF_SEGMENT_BEZIERTO:
+                    bezier += 1
+                    if bezier % 3 == 0:  # two control points, then the end point
+                        sub.append(("c", point))
+                else:
+                    sub.append(("l", point))
+                if c.FPDFPathSegment_GetClose(seg) and sub:
+                    sub.append(("h", sub[0][1]))
+            if sub:
+                out.append(sub)
+
+    raw = page.raw
+    walk([c.FPDFPage_GetObject(raw, j) for j in range(c.FPDFPage_CountObjects(raw))], None)
+    return out
+
+
+def _edge(kind: str, x0: float, x1: float, top: float, bottom: float, orientation: str | None) -> Obj:
+    return {
+        "object_type": kind,
+        "x0": x0,
+        "x1": x1,
+        "top": top,
+        "bottom": bottom,
+        "doctop": top,
+        "width": x1 - x0,
+        "height": bottom - top,
+        "orientation": orientation,
+    }
+
+
+def _is_box(pts: list[tuple[float, float]]) -> bool:
+    """pdfminer's test for a rectangle: a closed loop of four axis-parallel sides."""
+    (x0, y0), (x1, y1), (x2, y2), (x3, y3), end = pts
+    square = (x0 == x1 and y1 == y2 and x2 == x3 and y3 == y0) or (
+        y0 == y1 and x1 == x2 and y2 == y3 and x3 == x0
+    )
+    return end == pts[0] and square
+
+
+def edges_of(subpaths: list[list[tuple[str, tuple[float, float]]]]) -> list[Obj]:
+    """pdfplumber's ``page.edges`` from subpaths, classified as pdfminer classifies paths.
+
+    A two-point subpath is a line (horizontal when both ends share y, else 'vertical', as
+    pdfplumber labels it), a closed axis-parallel four-sided one a rectangle (four edges), anything
+    else a curve (an edge per straight step between its points).
+    """
+    edges: list[Obj] = []
+    for sub in subpaths:
+        shape = "".join(op for op, _pt in sub)
+        pts = [pt for _op, pt in sub]
+        if len(shape) > 3 and shape[-2:] == "lh" and pts[-2] == pts[0]:  # a redundant 'l' before 'h'
+            shape = shape[:-2] + "h"
+            pts.pop(-2)
+        if shape in ("ml", "mlh"):
+            (ax, ay), (bx, by) = pts[0], pts[1]
+            edges.append(
+                _edge("line", min(ax, bx), max(ax, bx), min(ay, by), max(ay, by), "h" if ay == by else "v")
+            )
+        elif shape in ("mlllh", "mllll") and _is_box(pts):
+            xs, ys = [p[0] for p in pts], [p[1] for p in pts]
+            x0, x1, t, b = min(xs), max(xs), min(ys), max(ys)
+            edges += [
+                _edge("rect_edge", x0, x1, t, t, "h"),
+                _edge("rect_edge", x0, x1, b, b, "h"),
+                _edge("rect_edge", x0, x0, t, b, "v"),
+                _edge("rect_edge", x1, x1, t, b, "v"),
+            ]
+        else:
+            for (ax, ay), (bx, by) in zip(pts, pts[1:], strict=False):
+                orientation = "v" if ax == bx else ("h" if ay == by else None)
+                edges.append(
+                    _edge("curve_edge", min(ax, bx), max(ax, bx), min(ay, by), max(ay, by), orientation)
+                )
+    return edges
+
+
+def pdfium_geometry(page: Any, textpage: Any) -> Geometry | None:
+    """Chars and edges of an open pdfium page; None where pdfium cannot give them."""
+    if page.get_rotation() % 360:
+        return None  # boxes would need turning; pdfplumber handles rotated pages
+    left, _bottom, _right, top = page.get_mediabox()
+    chars, unmapped = _pdfium_chars(textpage, left, top)
+    return Geometry(
+        chars=chars, edges=edges_of(_pdfium_subpaths(page, left, top)), unmapped=unmapped, reader=PDFIUM
+    )
+
+
+def plumber_geometry(plumber_page: Any) -> Geometry:
+    """Chars and edges of a page parsed by pdfplumber (pdfminer), '(cid:…)' chars counted apart."""
+    chars = [ch for ch in plumber_page.chars if "(cid:" not in ch["text"]]
+    return Geometry(
+        chars=chars,
+        edges=plumber_page.edges,
+        unmapped=len(plumber_page.chars) - len(chars),
+        reader=PDFPLUMBER,
+    )
+
+
+# ----------------------------------------------------------------------------- tables and text
+def _has_doubles(chars: list[Obj]) -> bool:
     """Fake bold (a glyph drawn twice a fraction of a point apart) is on the page."""
     seen: set[tuple[str, int, int]] = set()
     for ch in chars:
@@ -126,12 +382,35 @@ def _has_doubles(chars: list[dict[str, Any]]) -> bool:
     return False
 
 
-def _inside(obj: dict[str, Any], boxes: list[tuple[float, float, float, float]]) -> bool:
+def _inside(obj: Obj, boxes: list[tuple[float, float, float, float]]) -> bool:
     cx, cy = (obj["x0"] + obj["x1"]) / 2, (obj["top"] + obj["bottom"]) / 2
     return any(b[0] <= cx <= b[2] and b[1] <= cy <= b[3] for b in boxes)
 
 
-def _extract(rows: list[Any], chars: list[dict[str, Any]]) -> list[list[str]]:
+def find_tables(edges: list[Obj]) -> list[Any]:
+    """pdfplumber's ``lines`` table finder run on edges alone (what ``TableFinder`` does with a page)."""
+    from pdfplumber import table as tb
+    from pdfplumber.utils import filter_edges
+
+    s = tb.TableSettings.resolve(_TABLE_SETTINGS)
+    base = [
+        *filter_edges(edges, "v", min_length=s.edge_min_length_prefilter),
+        *filter_edges(edges, "h", min_length=s.edge_min_length_prefilter),
+    ]
+    merged = tb.merge_edges(
+        base,
+        snap_x_tolerance=s.snap_x_tolerance,
+        snap_y_tolerance=s.snap_y_tolerance,
+        join_x_tolerance=s.join_x_tolerance,
+        join_y_tolerance=s.join_y_tolerance,
+    )
+    kept = filter_edges(merged, min_length=s.edge_min_length)
+    points = tb.edges_to_intersections(kept, s.intersection_x_tolerance, s.intersection_y_tolerance)
+    cells = tb.intersections_to_cells(points)
+    return [tb.Table(None, group) for group in tb.cells_to_tables(cells)]  # type: ignore[arg-type]
+
+
+def _extract(rows: list[Any], chars: list[Obj]) -> list[list[str]]:
     """Cell texts of a table's rows (pdfplumber's Row objects; None = a merged-over position).
 
     Same rule as ``Table.extract`` (a char belongs to the cell holding its midpoint), but chars are
@@ -149,7 +428,7 @@ def _extract(rows: list[Any], chars: list[dict[str, Any]]) -> list[list[str]]:
         for i in range(xi[b[0]], xi[b[2]]):
             for j in range(yi[b[1]], yi[b[3]]):
                 owner[(i, j)] = (r, c)
-    found: dict[tuple[int, int], list[dict[str, Any]]] = {}
+    found: dict[tuple[int, int], list[Obj]] = {}
     for ch in chars:
         cx, cy = (ch["x0"] + ch["x1"]) / 2, (ch["top"] + ch["bottom"]) / 2
         i, j = bisect_right(xs, cx) - 1, bisect_right(ys, cy) - 1
@@ -162,22 +441,30 @@ def _extract(rows: list[Any], chars: list[dict[str, Any]]) -> list[list[str]]:
     return grid
 
 
-def _table_page_lines(plumber_page: Any, page: _Page, start: int) -> tuple[list[Line], str | None]:
+def _prose(chars: list[Obj]) -> list[tuple[float, str]]:
+    """(top, text) of each text line made of ``chars`` (pdfplumber's ``extract_text_lines``)."""
+    from pdfplumber.utils.text import chars_to_textmap
+
+    if not chars:
+        return []
+    return [(ln["top"], ln["text"]) for ln in chars_to_textmap(chars).extract_text_lines(return_chars=False)]
+
+
+def _table_page_lines(geometry: Geometry, page: _Page, start: int) -> tuple[list[Line], str | None]:
     """Rows of the page's ruled tables and the text around them, top to bottom.
 
-    Returns (lines, problem); lines is empty when the page must be read from pdfium's text.
+    Returns (lines, problem); lines is empty when the page must be read from pdfium's text or
+    (no table found in pdfium's geometry) by pdfplumber.
     """
-    chars = plumber_page.chars
-    garbage = sum(1 for ch in chars if "(cid:" in ch["text"])
-    if garbage > max(3, len(chars) // 50):
+    chars = geometry.chars
+    if geometry.unmapped > max(3, (len(chars) + geometry.unmapped) // 50):
         return [], f"page {page.number}: font without a Unicode map, read as plain text"
-    if garbage:  # a stray symbol (a bullet in a symbol font): drop it, keep the cells
-        plumber_page = plumber_page.filter(lambda o: "(cid:" not in o.get("text", ""))
-        chars = plumber_page.chars
     if _has_doubles(chars):
-        plumber_page = plumber_page.dedupe_chars()
+        from pdfplumber.utils import dedupe_chars
+
+        chars = dedupe_chars(chars)
     tables = []
-    for table in plumber_page.find_tables(_TABLE_SETTINGS):
+    for table in find_tables(geometry.edges):
         rows = table.rows
         if len(rows) >= 2 and len(rows[0].cells) >= 2:  # a framed paragraph is not a table
             tables.append((table.bbox, rows))
@@ -185,15 +472,13 @@ def _table_page_lines(plumber_page: Any, page: _Page, start: int) -> tuple[list[
         return [], None
     items: list[tuple[float, int, list[str] | str]] = []  # (top, order, cells | prose)
     order = 0
-    page_chars = plumber_page.chars
     for _bbox, rows in tables:
-        for row_obj, cells in zip(rows, _extract(rows, page_chars), strict=True):
+        for row_obj, cells in zip(rows, _extract(rows, chars), strict=True):
             items.append((row_obj.bbox[1], order, cells))
             order += 1
     boxes = [bbox for bbox, _rows in tables]
-    outside = plumber_page.filter(lambda o: o.get("object_type") != "char" or not _inside(o, boxes))
-    for text_line in outside.extract_text_lines(return_chars=False):
-        items.append((text_line["top"], order, text_line["text"]))
+    for top, text in _prose([ch for ch in chars if not _inside(ch, boxes)]):
+        items.append((top, order, text))
         order += 1
     items.sort(key=lambda it: (it[0], it[1]))
     lines: list[Line] = []
@@ -207,9 +492,59 @@ def _table_page_lines(plumber_page: Any, page: _Page, start: int) -> tuple[list[
             continue
         cells = [clean_cell(c) for c in content]
         if any(cells):
-            lines.append(Line(text="\t".join(cells), lineno=start + k, raw="\t".join(content),
-                              page=page.number, cells=cells))
+            lines.append(
+                Line(
+                    text="\t".join(cells),
+                    lineno=start + k,
+                    raw="\t".join(content),
+                    page=page.number,
+                    cells=cells,
+                )
+            )
     return lines, None
+
+
+class _Plumber:
+    """pdfplumber opened once per document, and only if some page needs it."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+        self.pdf: Any = None
+        self.error: str | None = None
+
+    def page(self, number: int) -> Any:
+        if self.pdf is None and self.error is None:
+            import pdfplumber
+
+            try:
+                self.pdf = pdfplumber.open(io.BytesIO(self.data))
+            except Exception as exc:  # pdfminer stricter than pdfium: keep pdfium's text
+                self.error = f"pdfplumber cannot open the file ({type(exc).__name__}: {exc})"
+        if self.pdf is None or number > len(self.pdf.pages):
+            return None
+        return self.pdf.pages[number - 1]
+
+    def close(self) -> None:
+        if self.pdf is not None:
+            self.pdf.close()
+
+
+def _read_table_page(plumber: _Plumber, page: _Page, start: int) -> tuple[list[Line], list[str]]:
+    """A table page through pdfium's geometry, else through pdfplumber (and the reason why)."""
+    geometry = page.geometry
+    why = page.no_geometry
+    if geometry is not None:
+        lines, problem = _table_page_lines(geometry, page, start)
+        if lines or problem:
+            return lines, [problem] if problem else []
+        why = "pdfium's ruling lines give no table"
+    plumber_page = plumber.page(page.number)
+    if plumber_page is None:
+        return [], [f"page {page.number}: tables not read, {plumber.error or 'page missing in pdfplumber'}"]
+    lines, problem = _table_page_lines(plumber_geometry(plumber_page), page, start)
+    if problem:
+        return [], [problem]
+    return lines, [f"page {page.number}: tables read by pdfplumber ({why})"] if lines else []
 
 
 def _read(data: bytes) -> Document:
@@ -219,52 +554,43 @@ def _read(data: bytes) -> Document:
         pdf = pdfium.PdfDocument(data)
     except pdfium.PdfiumError:
         return _fatal(_open_error(data))
+    plumber = _Plumber(data)
     try:
         n = len(pdf)
         if n == 0:
             return _fatal("PDF has no pages", 0)
         pages = _scan_pages(pdf)
-    finally:
-        pdf.close()
-    if all(p.broken for p in pages):
-        return _fatal("corrupt PDF: no page could be read", n)
-    if not any(p.chars for p in pages):
-        return _fatal("scanned PDF, no text layer", n)
-    problems: list[str] = []
-    broken = [p.number for p in pages if p.broken]
-    if broken:
-        problems.append(f"damaged pages could not be read: {', '.join(map(str, broken[:10]))}")
-    blank = [p.number for p in pages if not p.chars and not p.broken]
-    if blank:
-        problems.append(f"pages without a text layer (scanned?): {', '.join(map(str, blank[:10]))}")
-    _mark_table_pages(pages)
-    plumber = None
-    if any(p.tables for p in pages):
-        import pdfplumber
-
-        try:
-            plumber = pdfplumber.open(io.BytesIO(data))
-        except Exception as exc:  # pdfminer stricter than pdfium: keep pdfium's text
-            problems.append(f"tables not read, pdfplumber cannot open the file ({type(exc).__name__}: {exc})")
-    lines: list[Line] = []
-    lineno = 1
-    try:
+        if all(p.broken for p in pages):
+            return _fatal("corrupt PDF: no page could be read", n)
+        if not any(p.chars for p in pages):
+            return _fatal("scanned PDF, no text layer", n)
+        problems: list[str] = []
+        broken = [p.number for p in pages if p.broken]
+        if broken:
+            problems.append(f"damaged pages could not be read: {', '.join(map(str, broken[:10]))}")
+        blank = [p.number for p in pages if not p.chars and not p.broken]
+        if blank:
+            problems.append(f"pages without a text layer (scanned?): {', '.join(map(str, blank[:10]))}")
+        lines: list[Line] = []
+        lineno = 1
         for page in pages:
             page_lines: list[Line] = []
-            if page.tables and plumber is not None and page.number <= len(plumber.pages):
+            if page.tables:
                 try:
-                    page_lines, problem = _table_page_lines(plumber.pages[page.number - 1], page, lineno)
+                    page_lines, page_problems = _read_table_page(plumber, page, lineno)
                 except Exception as exc:  # one odd page must not lose the document
-                    page_lines, problem = [], f"page {page.number}: tables not read ({type(exc).__name__}: {exc})"
-                if problem:
-                    problems.append(problem)
+                    page_lines, page_problems = (
+                        [],
+                        [f"page {page.number}: tables not read ({type(exc).__name__}: {exc})"],
+                    )
+                problems.extend(page_problems)
             if not page_lines:
                 page_lines = _text_lines(page, lineno)
             lines.extend(page_lines)
             lineno = (page_lines[-1].lineno + 1) if page_lines else lineno
     finally:
-        if plumber is not None:
-            plumber.close()
+        plumber.close()
+        pdf.close()
     return Document(lines=lines, format="pdf", pages=n, problems=problems)
 
 
