@@ -73,10 +73,12 @@ def write_family(family: str, count: int, out_dir: Path) -> list[Path]:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("families", nargs="*", default=list(FAMILIES), choices=list(FAMILIES))
+    ap.add_argument("families", nargs="*", help=f"any of {', '.join(FAMILIES)} (default: all)")
     ap.add_argument("--count", type=int, default=10)
     args = ap.parse_args()
-    for family in args.families:
+    for family in args.families or list(FAMILIES):
+        if family not in FAMILIES:
+            ap.error(f"unknown family {family!r}")
         paths = write_family(family, args.count, ROOT / family)
         print(f"{family}: {len(paths)} samples in {ROOT / family}")
 

@@ -546,6 +546,8 @@ def _body(record: dict[str, Any], rng: random.Random, out: Rendering) -> list[li
     s.spaced_brackets = s.variant.halfwidth_brackets and rng.random() < 0.5
     agency = record["agency"]
     lead = f"根据{agency['province']}{record['year']}年政务公开工作要点部署，" if rng.random() < 0.5 else ""
+    if not lead:  # a county name can exist in several provinces (鼓楼区): only the text can say which
+        out.unrecoverable.add("agency.province")
     one = [SECTION_TITLES[1], lead + narrative_text(record), *_PROSE_1[: rng.randint(2, 5)]]
     if rng.random() < 0.3:
         one.append(f"全年向上级政府网站报送信息{rng.randint(5, 99)}条，被采用{rng.randint(1, 5)}条。")
