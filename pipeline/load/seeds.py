@@ -1,13 +1,15 @@
-"""The code lists of ``pipeline.record`` as small Arrow tables the dimension SQL selects from.
+"""The form definition (``pipeline.form``) as small Arrow tables the dimension SQL selects from.
 
-The record module is the one source of the codes and their Chinese labels; the dims are built from
-it rather than from a second copy in SQL.
+The form is the one source of the codes, their Chinese labels and their groups; the dims are built
+from it rather than from a second copy in SQL. Group codes are the record's own prefixes
+(``denied``, ``unable``, ``rejected``, ``other``), the one naming used everywhere.
 """
 
 from __future__ import annotations
 
 import pyarrow as pa
 
+from pipeline.form import editions as form
 from pipeline.record import (
     APPLICANT_COLUMNS,
     APPLICANT_LABELS,
@@ -27,17 +29,7 @@ from pipeline.record import (
 )
 
 #: group (Chinese, as in record.py) → code
-GROUP_CODES: dict[str, str] = {
-    "收到": "received",
-    "予以公开": "granted",
-    "部分公开": "partially_granted",
-    "不予公开": "denied",
-    "无法提供": "unable",
-    "不予处理": "not_processed",
-    "其他处理": "other",
-    "总计": "total",
-    "结转": "carried_forward",
-}
+GROUP_CODES: dict[str, str] = {g.label: g.code for g in form.GROUPS}
 #: 2021 splits （六）其他处理 into three rows; 2019 has one. Charts compare the whole group.
 COMPARABLE = {
     code: ("other_processing", "（六）其他处理")

@@ -17,7 +17,7 @@ order by sort_order;
 comment on table dim_disposition is 'Row codes of table 三 with labels, groups and forms (办理情况代码)';
 comment on column dim_disposition.disposition_code is 'Row code, as in fact_application.disposition_code (代码)';
 comment on column dim_disposition.label_zh is 'Label of the row in the 2021 form (标签)';
-comment on column dim_disposition.group_code is 'Group: received, granted, partially_granted, denied, unable, not_processed, other, total, carried_forward (分组代码)';
+comment on column dim_disposition.group_code is 'Group: received, granted, partially_granted, denied, unable, rejected, other, total, carried_forward (分组代码; the prefix of the row codes)';
 comment on column dim_disposition.group_zh is 'Group in Chinese: 予以公开 / 部分公开 / 不予公开 / 无法提供 / 不予处理 / 其他处理 … (分组)';
 comment on column dim_disposition.formats is 'Forms the row exists in: 2019 and/or 2021 (适用报表格式)';
 comment on column dim_disposition.sort_order is 'Order of the row in the form (排序)';

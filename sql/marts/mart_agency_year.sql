@@ -20,7 +20,7 @@ applications as (
         sum(f."count") filter (where d.group_code = 'denied')::bigint as denied,
         sum(f."count") filter (where d.group_code = 'unable')::bigint as unable,
         max(f."count") filter (where f.disposition_code = 'unable_not_held') as unable_not_held,
-        sum(f."count") filter (where d.group_code = 'not_processed')::bigint as not_processed,
+        sum(f."count") filter (where d.group_code = 'rejected')::bigint as not_processed,
         sum(f."count") filter (where d.group_code = 'other')::bigint as other_processing,
         count(*) filter (where f.is_repaired) as n_repaired_cells
     from fact_application as f

@@ -57,7 +57,7 @@ comment on column mart_disposition_mix.agency_kind is 'Kind of agency (机关类
 comment on column mart_disposition_mix.year is 'Report year (报告年度)';
 comment on column mart_disposition_mix.format_version is 'Form version 2019 or 2021 (报表格式)';
 comment on column mart_disposition_mix.report_id is 'The current report version used (报告标识)';
-comment on column mart_disposition_mix.group_code is 'granted, partially_granted, denied, unable, not_processed, other (办理结果分组代码)';
+comment on column mart_disposition_mix.group_code is 'granted, partially_granted, denied, unable, rejected, other (办理结果分组代码)';
 comment on column mart_disposition_mix.group_zh is '予以公开 / 部分公开 / 不予公开 / 无法提供 / 不予处理 / 其他处理 (办理结果分组)';
 comment on column mart_disposition_mix.category_code is 'Disposition category comparable across forms (办理结果类别代码)';
 comment on column mart_disposition_mix.category_zh is 'Label of the category (办理结果类别)';
