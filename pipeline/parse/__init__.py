@@ -8,6 +8,8 @@ from pipeline.extract.document import Document
 from pipeline.parse.gazetteer import locate, locate_in_text
 from pipeline.parse.meta import (
     agency_kind,
+    find_notice,
+    find_publisher,
     find_sections,
     find_signature,
     find_title,
@@ -55,9 +57,9 @@ def parse_document(doc: Document) -> dict[str, Any]:
         year = find_year_in_text(full_text)
         if year is not None:
             problems.append(f"report year not in the title; {year} taken from the text")
-    name = title.name or find_signature(lines)
+    name = title.name or find_signature(lines) or find_publisher(lines)
     if name is None:
-        problems.append("agency name not found in the title or the signature")
+        problems.append("agency name not found in the title, the signature or the page's 发布机构")
 
     t3_begin = sections.get(3, 0)
     grid_source = doc.format in ("html", "docx", "pdf")
@@ -80,6 +82,16 @@ def parse_document(doc: Document) -> dict[str, Any]:
     prose = "".join(line.text for line in lines[n_start:n_end] if line.cells is None)
     items, apps = narrative_numbers(prose)
     rec["narrative"] = {"items_published": items, "applications_received": apps}
+
+    notice = find_notice(lines, title.line)
+    if notice is not None and not _any_value(t2, t3, t4):
+        rec["status"] = "not_a_report"
+        rec["problems"] = [
+            *doc.problems,
+            f"a letter or notice about 政务公开 work ({notice!r}), not an annual report: it fills none of the form's tables",
+        ]
+        _fill_meta(rec, find_signature(lines), year, full_text, None)
+        return rec
 
     if not (t2.found or t3.found or t4.found):
         if year is not None and year < FIRST_YEAR:
@@ -144,8 +156,32 @@ def parse_document(doc: Document) -> dict[str, Any]:
         problems.append(f"report year {year} predates the 2019 national format")
     else:
         rec["status"] = "ok" if not problems else "partial"
+    if rec["status"] == "partial":
+        problems.insert(0, cells_read(rec, t3.fmt))
     rec["problems"] = problems
     return rec
+
+
+def cells_read(rec: dict[str, Any], t3_fmt: int) -> str:
+    """'cells read: table 二 10 of 10, table 三 0 of 175, table 四 15 of 15': first in a partial
+    record's problems, so nobody takes an empty record for a report."""
+    t2 = [v for item in rec["proactive"].values() for v in item.values()]
+    t3 = [v for code in DISPOSITION_ROWS[t3_fmt] + ["new_received", "carried_over", "total_processed", "carried_forward"]
+          for v in rec["applications"]["rows"][code]]
+    t4 = [v for group in RL_GROUPS for v in rec["review_litigation"][group]]
+    parts = [f"table {name} {sum(v is not None for v in vals)} of {len(vals)}" for name, vals in
+             (("二", t2), ("三", t3), ("四", t4))]
+    return "cells read: " + ", ".join(parts)
+
+
+def _any_value(*tables: Any) -> bool:
+    """Whether any table holds a number (a notice may reprint the empty form)."""
+    t2, t3, t4 = tables
+    if t2.found and any(v is not None for item in t2.items.values() for v in item.values()):
+        return True
+    if t3.found and any(v is not None for vals in t3.rows.values() for v in vals):
+        return True
+    return t4.found and any(v is not None for v in t4.values)
 
 
 def _fill_meta(rec: dict, name: str | None, year: int | None, text: str, fmt: int | None) -> None:

@@ -97,6 +97,39 @@ def find_title(lines: list[Line], limit: int = 40) -> Title:
 _DATE_LINE = re.compile(r"^(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$|^[二〇零○一三四五六七八九十]{4}年")
 
 
+# the title of a letter, notice or plan (about 政务公开 work, or quoting the annual report's name)
+_NOTICE = re.compile(
+    r"(?:关于.{2,80}?的(?:函|复函|通知|补充通知|意见|实施意见|方案|实施方案|批复|通报|公告|决定|请示)|"
+    r"(?:工作要点|实施方案|工作方案|任务分工))$"
+)
+
+
+def find_notice(lines: list[Line], title: Line | None, limit: int = 12) -> str | None:
+    """The title if the document is a letter or notice rather than an annual report."""
+    cands = [title] if title is not None else []
+    cands += [line for line in lines[:limit] if line.cells is None and len(line.text) <= 100]
+    for line in cands:
+        t = _TITLE_PREFIX.sub("", re.sub(r"^[#*\s>]+", "", line.text)).replace(" ", "").rstrip("。.")
+        t = t.strip("《》“”\"")
+        if _NOTICE.search(t):
+            return t
+    return None
+
+
+_PUBLISHER = re.compile(r"^(?:发布机构|发文机关|发布单位|信息来源|来\s*源)\s*[:：]\s*(?P<name>[^\s，。,:：|]{2,40})")
+
+
+def find_publisher(lines: list[Line], limit: int = 30) -> str | None:
+    """The issuing agency named in a crawl's metadata header ('发布机构: 某市某局')."""
+    for line in lines[:limit]:
+        m = _PUBLISHER.match(line.text.strip())
+        if m:
+            name = re.sub(r"(?:门户)?网站$|网$", "", m.group("name"))
+            if _AGENCY_LINE.match(name):
+                return name
+    return None
+
+
 def find_signature(lines: list[Line]) -> str | None:
     """The issuing agency as signed at the end ('周口市X局' above '2022年1月20日')."""
     tail = lines[-12:]

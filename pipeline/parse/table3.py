@@ -472,6 +472,11 @@ def read_table3(lines: list[Line], start: int | None, *, grid_source: bool = Fal
                     ev.set(code, old)
         if not improved:
             break
+    # rows cut several ways (digits run together) are coupled by the column identities: a
+    # move of one row at a time can stall, so search every combination where there are few
+    optima = _search_jointly(ev, cands, ambiguous)
+    if optima:
+        best = ev.objective()
     choice = ev.choice
 
     def objective() -> tuple[int, int, int, int]:
@@ -485,6 +490,14 @@ def read_table3(lines: list[Line], start: int | None, *, grid_source: bool = Fal
     for code in cands:
         vals, _viol, reading = cands[code][choice[code]]
         rows[code] = list(vals)
+        if len(optima) > 1:
+            alts = {cands[code][o[code]][0] for o in optima}
+            for c in range(7):
+                if len({alt[c] for alt in alts}) > 1:
+                    rows[code][c] = None
+                    frozen.add((code, c))
+            if len(alts) > 1:
+                disputed[code] = len(alts)
         ties = []
         for k, (alt, _v, r) in enumerate(cands[code]):
             if k == choice[code] or alt == vals or r.cost != reading.cost or alt in ties:
@@ -541,6 +554,38 @@ def read_table3(lines: list[Line], start: int | None, *, grid_source: bool = Fal
             out.repairs.append({"where": f"applications.{code}", "why": "row label not found; every cell follows from the identities"})
     out.rows = rows
     return out
+
+
+JOINT_LIMIT = 20_000  # combinations of readings searched exhaustively
+
+
+def _search_jointly(ev: _Choice, cands: dict, ambiguous: list[str]) -> list[dict[str, int]]:
+    """Every combination of the ambiguous rows' readings, when there are at most JOINT_LIMIT of
+    them: leaves the best in ``ev`` and returns all the combinations that are equally best (the
+    cells they disagree on are disputed). [] when the search was not done."""
+    rows = [code for code in ambiguous if len(cands[code]) > 1]
+    size = 1
+    for code in rows:
+        size *= len(cands[code])
+        if size > JOINT_LIMIT:
+            return []
+    if size <= 1:
+        return []
+    from itertools import product
+
+    best: tuple | None = None
+    optima: list[dict[str, int]] = []
+    for combo in product(*(range(len(cands[code])) for code in rows)):
+        for code, k in zip(rows, combo, strict=True):
+            ev.set(code, k)
+        obj = ev.objective()
+        if best is None or obj < best:
+            best, optima = obj, [dict(ev.choice)]
+        elif obj == best and len(optima) < 64:
+            optima.append(dict(ev.choice))
+    for code, k in optima[0].items():
+        ev.set(code, k)
+    return optima
 
 
 def _prov(line: Line) -> dict:
