@@ -212,6 +212,8 @@ MEASURES: tuple[Measure, ...] = (
     Measure("amount_yuan", "采购总金额（元）", heads={2019: "采购总金额"}, money=True),
 )
 MEASURE = {m.code: m for m in MEASURES}
+#: the head cell over table 二's item labels
+ITEM_HEAD = "信息内容"
 #: the 2021 fee head as some reports print it
 FEE_NOTE_HEAD = "本年收费金额（单位：万元，保留4位小数）"
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from pipeline.form import editions as form
 from pipeline.record import (
     APPLICANT_LABELS,
     APPLICATION_ROW_FORMATS,
@@ -28,46 +29,37 @@ from pipeline.record import (
     RL_GROUPS,
 )
 
-CHECK_NOTE = "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
-SECTION_TITLES = {
-    1: "一、总体情况",
-    2: "二、主动公开政府信息情况",
-    3: "三、收到和处理政府信息公开申请情况",
-    4: "四、政府信息公开行政复议、行政诉讼情况",
-    5: "五、存在的主要问题及改进情况",
-    6: "六、其他需要报告的事项",
+# the form's printed words, from the form definition (pipeline.form.editions)
+CHECK_NOTE = form.CHECK_NOTE
+SECTION_TITLES = dict(form.SECTION_TITLES)
+SECTION5_2019 = form.SECTION5_2019
+# the merged group-head cells of table 三 (a head spans its sub-rows; there is no subtotal row),
+# keyed by the group's Chinese label as pipeline.record.APPLICATION_ROW_GROUPS gives it
+GROUP_HEADS = {g.label: g.head for g in form.GROUPS if g.head}
+RESULTS_HEAD = form.RESULTS_HEAD
+#: per edition: (article heading, the table-二 items under it), in printed order
+ARTICLE_BLOCKS: dict[int, list[tuple[str, list[str]]]] = {
+    fmt: [
+        (article, [i.code for i in form.PROACTIVE_ITEMS[fmt] if i.article == article])
+        for article in dict.fromkeys(i.article for i in form.PROACTIVE_ITEMS[fmt])
+    ]
+    for fmt in (2021, 2019)
 }
-SECTION5_2019 = "五、政府信息公开工作存在的主要问题及改进情况"
-# the merged group-head cells of table 三 (a head spans its sub-rows; there is no subtotal row)
-GROUP_HEADS = {
-    "不予公开": "（三）不予公开",
-    "无法提供": "（四）无法提供",
-    "不予处理": "（五）不予处理",
-    "其他处理": "（六）其他处理",
+_RL_HEAD = {g.code: g.head for g in form.RL_GROUPS}
+_MEASURE_EDITIONS = {
+    m.code: [
+        e for e, items in sorted(form.PROACTIVE_ITEMS.items()) if any(m.code in i.measures for i in items)
+    ]
+    for m in form.MEASURES
 }
-RESULTS_HEAD = "三、本年度办理结果"
-ARTICLE_BLOCKS = {
-    2021: [
-        ("第二十条第（一）项", ["regulation", "normative_document"]),
-        ("第二十条第（五）项", ["administrative_license"]),
-        ("第二十条第（六）项", ["administrative_penalty", "administrative_enforcement"]),
-        ("第二十条第（八）项", ["administrative_fee"]),
-    ],
-    2019: [
-        ("第二十条第（一）项", ["regulation", "normative_document"]),
-        ("第二十条第（五）项", ["administrative_license", "other_external_service"]),
-        ("第二十条第（六）项", ["administrative_penalty", "administrative_enforcement"]),
-        ("第二十条第（八）项", ["administrative_fee"]),
-        ("第二十条第（九）项", ["government_procurement"]),
-    ],
+# how the form prints a measure's column head where it differs from the record label (in the
+# latest edition that has the measure), and where the 2019 edition prints it otherwise
+MEASURE_HEADS = {m.code: m.head(_MEASURE_EDITIONS[m.code][-1]) for m in form.MEASURES if m.heads}
+MEASURE_HEADS_2019 = {
+    m.code: m.head(2019)
+    for m in form.MEASURES
+    if m.heads and 2019 in m.heads and _MEASURE_EDITIONS[m.code][-1] != 2019
 }
-# how the form prints a measure's column head where it differs from the record label
-MEASURE_HEADS = {
-    "amount_10k_yuan": "本年收费金额（单位：万元）",
-    "amount_yuan": "采购总金额",
-    "decisions": "本年处理决定数量",
-}
-MEASURE_HEADS_2019 = {"decisions": "处理决定数量"}
 
 
 @dataclass(frozen=True)
@@ -182,12 +174,12 @@ def table2(record: dict[str, Any], v: Variant) -> Table:
         rows.append([Cell(label(head, v), colspan=4, header=True)])
         measures = items[codes[0]][1]
         heads = [_measure_head(m, fmt, v) for m in measures]
-        rows.append([Cell("信息内容", header=True), *_spread(heads, header=True)])
+        rows.append([Cell(form.ITEM_HEAD, header=True), *_spread(heads, header=True)])
         for code in codes:
             name, _ = items[code]
             values = proactive.get(code) or {}
             texts = [
-                fmt_value(values.get(m), signed=m == "items_change", plus=v.plus_sign) for m in measures
+                fmt_value(values.get(m), signed=form.MEASURE[m].signed, plus=v.plus_sign) for m in measures
             ]
             data_rows.append(len(rows))
             rows.append([Cell(name), *_spread(texts)])
@@ -199,7 +191,7 @@ def _measure_head(measure: str, fmt: int, v: Variant) -> str:
         return MEASURE_HEADS_2019[measure]
     text = MEASURE_HEADS.get(measure, PROACTIVE_MEASURE_LABELS[measure])
     if measure == "amount_10k_yuan" and v.fee_note:
-        text = "本年收费金额（单位：万元，保留4位小数）"
+        text = form.FEE_NOTE_HEAD
     return label(text, v)
 
 
@@ -222,14 +214,16 @@ def table3(record: dict[str, Any], v: Variant) -> Table:
     values = record["applications"]["rows"]
     lab = APPLICANT_LABELS
     rows: list[list[Cell]] = [
-        [Cell(CHECK_NOTE, rowspan=3, colspan=3, header=True), Cell("申请人情况", colspan=7, header=True)],
+        [
+            Cell(CHECK_NOTE, rowspan=3, colspan=3, header=True),
+            Cell(form.APPLICANT_HEAD, colspan=7, header=True),
+        ],
         [
             Cell(lab["natural_person"], rowspan=2, header=True),
-            Cell("法人或其他组织", colspan=5, header=True),
+            Cell(form.LEGAL_PERSON_HEAD, colspan=5, header=True),
             Cell(lab["total"], rowspan=2, header=True),
         ],
-        [Cell(lab[c], header=True) for c in ("commercial_enterprise", "research_institution",
-                                             "social_welfare_org", "legal_service_org", "other_org")],
+        [Cell(c.label, header=True) for c in form.APPLICANT_COLUMNS if c.legal_person],
     ]
     results = [c for c in codes if c not in ("new_received", "carried_over", "carried_forward")]
     data_rows: list[int] = []
@@ -264,11 +258,14 @@ def table4(record: dict[str, Any], v: Variant) -> Table:
     rl = record["review_litigation"]
     outcome = [RL_COLUMN_LABELS[c] for c in RL_COLUMNS]
     rows = [
-        [Cell("行政复议", colspan=5, header=True), Cell("行政诉讼", colspan=10, header=True)],
+        [
+            Cell(_RL_HEAD["review"], colspan=5, header=True),
+            Cell(form.LITIGATION_HEAD, colspan=10, header=True),
+        ],
         [
             *(Cell(t, rowspan=2, header=True) for t in outcome),
-            Cell("未经复议直接起诉", colspan=5, header=True),
-            Cell("复议后起诉", colspan=5, header=True),
+            Cell(_RL_HEAD["litigation_direct"], colspan=5, header=True),
+            Cell(_RL_HEAD["litigation_after_review"], colspan=5, header=True),
         ],
         [Cell(t, header=True) for t in outcome * 2],
         [Cell(fmt_value(x)) for g in RL_GROUPS for x in (rl.get(g) or [None] * 5)],
@@ -365,8 +362,11 @@ def outline(record: dict[str, Any], v: Variant) -> list[Block]:
     year = record["year"]
     blocks = [
         Block("title", title_text(record)),
-        Block("para", f"本报告由{record['agency']['name']}根据《中华人民共和国政府信息公开条例》要求编制。"
-                      f"本报告中所列数据的统计期限自{year}年1月1日起至{year}年12月31日止。"),
+        Block(
+            "para",
+            f"本报告由{record['agency']['name']}根据《中华人民共和国政府信息公开条例》要求编制。"
+            f"本报告中所列数据的统计期限自{year}年1月1日起至{year}年12月31日止。",
+        ),
         Block("heading", SECTION_TITLES[1]),
         Block("para", narrative_text(record)),
         *(Block("heading" if len(p) < 16 else "para", p) for p in _FILLER_1),

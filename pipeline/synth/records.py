@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from pipeline.form import identities
 from pipeline.record import (
     APPLICANT_COLUMNS,
     APPLICATION_ROW_FORMATS,
@@ -38,6 +39,7 @@ __all__ = [
     "REGIONS",
     "Region",
     "broken_identities",
+    "cell_value",
     "random_agency",
     "random_applications",
     "random_proactive",
@@ -317,38 +319,64 @@ def random_record(rng: random.Random, fmt: int | None = None, *, consistent: boo
 
 
 # ----------------------------------------------------------------------------- identities
+#: identity rule of the registry → the name ``broken_identities`` gives a broken instance
+_NAMES = {
+    "t3_row_total": "row:{key}",
+    "t3_balance": "col:{key}:received",
+    "t3_disposition_sum": "col:{key}:processed",
+    "t4_group_total": "t4:{key}",
+}
+_T3_INDEX = {c: i for i, c in enumerate(APPLICANT_COLUMNS)}
+_T4_INDEX = {c: i for i, c in enumerate(RL_COLUMNS)}
+
+
+def cell_value(record: dict[str, Any], cell: tuple[str, str, str]) -> Any:
+    """The value of a registry cell ``(table, line, column)`` in a record (None: blank/absent)."""
+    table, line, column = cell
+    if table == "applications":
+        values = record["applications"]["rows"].get(line) or [None] * 7
+        return values[_T3_INDEX[column]]
+    if table == "review_litigation":
+        values = record["review_litigation"].get(line) or [None] * 5
+        return values[_T4_INDEX[column]]
+    if table == "proactive":
+        return ((record.get("proactive") or {}).get(line) or {}).get(column)
+    return None
+
+
 def broken_identities(record: dict[str, Any]) -> list[str]:
-    """Every hard identity of spec/record.md the record's tables break, named (empty: all hold).
+    """Every hard identity of the registry (``pipeline.form.identities``) the record's tables
+    break, named (empty: all hold).
 
     Names: ``col:<column>:received`` (一 + 二 = （七） + 四), ``col:<column>:processed`` ((七) =
-    disposition rows), ``row:<code>`` (总计 = six columns), ``t4:<group>``, ``negative:<where>``.
-    Blank (None) cells in a row the format prints count as broken, not as 0.
+    disposition rows), ``row:<code>`` (总计 = six columns), ``t4:<group>``, ``negative:<where>``;
+    any other identity of the registry as ``<rule_id>:<column or line>``. Blank (None) cells in a
+    row the format prints count as broken (``blank:<code>``), not as 0; a column identity reads
+    them as 0.
     """
     fmt = record["format_version"]
     rows = record["applications"]["rows"]
+    rl = record["review_litigation"]
+    eqs = {(e.rule_id, e.key): e for e in identities.equations(fmt)}
+
+    def value(cell: tuple[str, str, str]) -> Any:
+        v = cell_value(record, cell)
+        return 0 if v is None and cell[0] != "proactive" else v
+
     out: list[str] = []
-    codes = [c for c in APPLICATION_ROWS if fmt in APPLICATION_ROW_FORMATS[c]]
-    for code in codes:
+    for code in identities.table_lines("applications", fmt):
         vals = rows.get(code) or [None] * 7
         if any(v is None for v in vals):
             out.append(f"blank:{code}")
             continue
         if any(v < 0 for v in vals):
             out.append(f"negative:{code}")
-        if sum(vals[:6]) != vals[6]:
+        if eqs[("t3_row_total", code)].residual(value) != 0:
             out.append(f"row:{code}")
-
-    def cell(code: str, c: int) -> int:
-        x = (rows.get(code) or [None] * 7)[c]
-        return 0 if x is None else x
-
-    for c, col in enumerate(APPLICANT_COLUMNS):
-        received = cell("new_received", c) + cell("carried_over", c)
-        if received != cell("total_processed", c) + cell("carried_forward", c):
-            out.append(f"col:{col}:received")
-        if cell("total_processed", c) != sum(cell(code, c) for code in DISPOSITION_ROWS[fmt]):
-            out.append(f"col:{col}:processed")
-    rl = record["review_litigation"]
+    for col in APPLICANT_COLUMNS:
+        for rule in ("t3_balance", "t3_disposition_sum"):
+            if eqs[(rule, col)].residual(value) != 0:
+                out.append(_NAMES[rule].format(key=col))
     for g in RL_GROUPS:
         vals = rl.get(g) or [None] * 5
         if any(x is None for x in vals):
@@ -356,8 +384,11 @@ def broken_identities(record: dict[str, Any]) -> list[str]:
             continue
         if any(x < 0 for x in vals):
             out.append(f"negative:t4:{g}")
-        if sum(vals[:4]) != vals[4]:
+        if eqs[("t4_group_total", g)].residual(value) != 0:
             out.append(f"t4:{g}")
+    for (rule_id, key), eq in eqs.items():  # identities added to the registry later
+        if rule_id not in _NAMES and eq.residual(value) not in (0, None):
+            out.append(f"{rule_id}:{key}")
     return out
 
 
