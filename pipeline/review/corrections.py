@@ -33,7 +33,19 @@ if TYPE_CHECKING:
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 FILE_NAME = "corrections.csv"
-FIELDS = ("report_id", "path", "agency_name", "year", "action", "cell", "rule_id", "value", "reason", "who", "when")
+FIELDS = (
+    "report_id",
+    "path",
+    "agency_name",
+    "year",
+    "action",
+    "cell",
+    "rule_id",
+    "value",
+    "reason",
+    "who",
+    "when",
+)
 ACTIONS = ("correct", "confirm")
 #: fact table, key columns and value column per section of a cell path
 _FACTS = {
@@ -100,7 +112,9 @@ def read_corrections(path: Path | None = None) -> tuple[list[Correction], list[s
     out, errors = [], []
     with path.open(encoding="utf-8-sig", newline="") as fh:
         reader = csv.DictReader(fh)
-        missing = [f for f in ("report_id", "cell", "value", "reason", "who") if f not in (reader.fieldnames or [])]
+        missing = [
+            f for f in ("report_id", "cell", "value", "reason", "who") if f not in (reader.fieldnames or [])
+        ]
         if missing:
             return [], [f"{path}: missing columns {', '.join(missing)}"]
         for i, row in enumerate(reader, start=2):
@@ -209,8 +223,22 @@ def apply_corrections(con: duckdb.DuckDBPyConnection, path: Path | None = None) 
                     )
                     status, detail = "applied", f"parsed {parsed} replaced by {c.value}"
         out.append(
-            (c.report_id, c.path, c.agency_name, c.year, c.action, c.cell, c.rule_id, value, parsed,
-             c.reason, c.who, c.when, status, detail)  # fmt: skip
+            (
+                c.report_id,
+                c.path,
+                c.agency_name,
+                c.year,
+                c.action,
+                c.cell,
+                c.rule_id,
+                value,
+                parsed,
+                c.reason,
+                c.who,
+                c.when,
+                status,
+                detail,
+            )  # fmt: skip
         )
     if out:
         con.executemany("insert into correction values (" + ", ".join("?" * 14) + ")", out)
@@ -234,7 +262,9 @@ def confirm_findings(con: duckdb.DuckDBPyConnection) -> int:
           and f.report_id = c.report_id and f.rule_id = c.rule_id
           and (c.cell = '' or list_contains(string_split(f.cells, ','), c.cell))
     """
-    n = con.execute(f"select count(*) from quality_finding as f where exists (select 1 {match})").fetchone()[0]
+    n = con.execute(f"select count(*) from quality_finding as f where exists (select 1 {match})").fetchone()[
+        0
+    ]
     con.execute(f"update quality_finding as f set kind = 'source' where exists (select 1 {match})")
     con.execute("""
         update correction as c set

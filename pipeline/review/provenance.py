@@ -41,9 +41,7 @@ def provenance_rows(report_id: str, record: dict[str, Any]) -> list[tuple[Any, .
     out = []
     for cell, where in (record.get("provenance") or {}).items():
         if isinstance(where, dict):
-            out.append(
-                (report_id, cell, _int(where.get("page")), _int(where.get("line")), where.get("raw"))
-            )
+            out.append((report_id, cell, _int(where.get("page")), _int(where.get("line")), where.get("raw")))
     return out
 
 

@@ -1,17 +1,38 @@
-"""``out_quality__findings``: every finding of the suites as rows of the warehouse, plus Data Docs.
+"""The quality step: Great Expectations once per run, and the checks' state on a night with nothing new.
 
-Runs between the facts and the marts (``out_ogi__marts`` reads ``quality_finding``). It validates
-the same suites as the asset checks, with the same code, so the table and the Dagster checks agree.
+``out_quality__findings`` runs between the facts and the marts (``out_ogi__marts`` reads
+``quality_finding``): it validates the suites on this run's working warehouse, writes the findings,
+applies reviewers' confirmations and says what is new against the published warehouse. The asset
+checks of ``core_ogi__facts`` then present those findings (``checks.py``).
+
+``out_quality__in_force`` runs beside the warehouse stages: when the warehouse is up to date (they
+are all skipped), it re-reports every check from the published warehouse, so the checks show the
+result of the data in force, and carries the night's summary.
 """
 
 import time
+from pathlib import Path
+from typing import Any
 
 import dagster as dg
 
+from pipeline.defs.ingest.assets import core_ogi__reports
+from pipeline.defs.quality.checks import FACTS, log_evaluations, rule_results
 from pipeline.defs.resources import DUCKDB_POOL, OgiResource
-from pipeline.defs.warehouse.assets import core_ogi__facts
+from pipeline.defs.warehouse.assets import WAREHOUSE_JOB, core_ogi__facts
 
 DATA_DOCS = "data_docs"
+SHOWN = 30
+
+_OUTCOME = """
+create or replace table quality_check_outcome (rule_id varchar, rows_checked bigint, findings bigint, errors varchar);
+comment on table quality_check_outcome is 'What each rule''s check saw in this build: rows checked, findings, errors of the check itself (检查结果)';
+comment on column quality_check_outcome.rule_id is 'Rule id (规则)';
+comment on column quality_check_outcome.rows_checked is 'Check-frame rows the rule was evaluated on (检查行数)';
+comment on column quality_check_outcome.findings is 'Findings of the rule (问题数)';
+comment on column quality_check_outcome.errors is 'Errors raised by the check itself, if any (检查错误)';
+"""
+_KEY = "report_id, rule_id, cells, coalesce(column_code, '')"
 
 
 def _md(rows: list[tuple], header: tuple[str, ...]) -> str:
@@ -22,6 +43,57 @@ def _md(rows: list[tuple], header: tuple[str, ...]) -> str:
     return "\n".join(lines)
 
 
+def _previous_keys(published: Path) -> set[tuple] | None:
+    """Finding keys of the published warehouse (None when there is none to compare with)."""
+    import duckdb
+
+    if not published.exists():
+        return None
+    try:
+        with duckdb.connect(str(published), read_only=True) as con:
+            return set(con.execute(f"select {_KEY} from quality_finding").fetchall())
+    except duckdb.Error:
+        return None
+
+
+def new_findings_markdown(con: Any, previous: set[tuple] | None) -> tuple[int, int, str]:
+    """(new, resolved, Markdown of the new findings) against the published warehouse."""
+    from pipeline.defs.quality.checks import failing_markdown
+    from pipeline.review.findings import finding_rows
+
+    rows = finding_rows(con)
+    keys = {(r["report_id"], r["rule_id"], r["cells"], r["column_code"] or "") for r in rows}
+    if previous is None:
+        new_rows, resolved = rows, 0
+    else:
+        new_rows = [
+            r
+            for r in rows
+            if (r["report_id"], r["rule_id"], r["cells"], r["column_code"] or "") not in previous
+        ]
+        resolved = len(previous - keys)
+    return len(new_rows), resolved, failing_markdown(new_rows) if new_rows else "no new finding"
+
+
+def _corrections(con: Any) -> tuple[dict[str, int], str]:
+    from pipeline.review.findings import has_table
+
+    if not has_table(con, "correction"):
+        return {}, "no correction table"
+    rows = con.execute(
+        "select status, agency_name, path, cell, rule_id, detail from correction order by status, path, cell"
+    ).fetchall()
+    counts: dict[str, int] = {}
+    for r in rows:
+        counts[r[0]] = counts.get(r[0], 0) + 1
+    md = (
+        _md(rows[:SHOWN], ("status", "agency", "file", "cell", "rule", "detail"))
+        if rows
+        else "no corrections"
+    )
+    return counts, md
+
+
 @dg.asset(
     deps=[core_ogi__facts],
     group_name="quality",
@@ -30,29 +102,58 @@ def _md(rows: list[tuple], header: tuple[str, ...]) -> str:
 )
 def out_quality__findings(context: dg.AssetExecutionContext, ogi: OgiResource) -> dg.MaterializeResult:
     """quality_finding (one row per failing report × rule × column, marked source / parse_suspect /
-    pipeline), quality_rule (the rules), mart_quality (per agency-year) and mart_quality_rule (per
-    rule and year), from the Great Expectations suites in expectations/ run on the check frames of
-    sql/checks/. GX Data Docs go to data/warehouse/data_docs/ (a failure there only warns)."""
+    pipeline), quality_rule, quality_check_outcome, mart_quality and mart_quality_rule, from the
+    Great Expectations suites in expectations/ run once on this run's build. Reviewers'
+    confirmations (data/corrections) mark findings as source errors. A failing structural rule
+    fails this step, so the marts are not built and the last good warehouse stays published."""
+    from pipeline.quality import catalog
     from pipeline.quality.gx_runner import validate_warehouse, write_data_docs
-    from pipeline.quality.store import write_findings
+    from pipeline.quality.store import SQL_DIR, write_findings
+    from pipeline.review.corrections import confirm_findings
 
     t0 = time.perf_counter()
+    previous = _previous_keys(ogi.layout.published)
     with ogi.working(context) as con:
         validation = validate_warehouse(con)
         counts = write_findings(con, validation.findings)
+        confirmed = confirm_findings(con)
+        if confirmed:  # kinds changed: the quality marts count them
+            for name in ("mart_quality", "mart_quality_rule"):
+                con.execute((SQL_DIR / f"{name}.sql").read_text(encoding="utf-8"))
+        con.execute(_OUTCOME)
+        con.executemany(
+            "insert into quality_check_outcome values (?, ?, ?, ?)",
+            [
+                (rid, o.checked, len(o.findings), "\n".join(o.errors) or None)
+                for rid, o in validation.outcomes.items()
+            ],
+        )
         by_rule = con.execute(
             "select rule_id, severity, count(*) as findings, count(distinct report_id) as reports, "
             "count(*) filter (where kind = 'parse_suspect') as parse_suspect "
             "from quality_finding group by all order by severity, rule_id"
         ).fetchall()
+        n_new, n_resolved, new_md = new_findings_markdown(con, previous)
+        correction_counts, correction_md = _corrections(con)
+        rules = list(catalog.rules().values())
+        results = rule_results(con, ogi.layout.raw_dir, rules, f"this run's build ({context.run_id[:8]})")
         con.execute("checkpoint")
+    broken = [rule.rule_id for rule, passed, _, _ in results if rule.blocking and not passed]
+    if broken:
+        # the checks step is skipped after this failure: report the checks from here
+        log_evaluations(context, results, FACTS)
+        raise dg.Failure(
+            description=f"structural rule(s) failed: {', '.join(broken)}; the marts are not built and "
+            "the last good warehouse stays published",
+            metadata={"failing": next(m["failing"] for r, _, _, m in results if r.rule_id == broken[0])},
+        )
+    if correction_counts.get("report_changed") or correction_counts.get("unknown_cell"):
+        context.log.warning(f"corrections that no longer apply: {correction_counts}; see table correction")
     docs_path = ogi.layout.warehouse_dir / DATA_DOCS
     docs: dg.MetadataValue = dg.MetadataValue.text("not built")
     try:
-        t1 = time.perf_counter()
         index = write_data_docs(validation, docs_path, run_name=context.run_id)
         docs = dg.MetadataValue.path(str(index))
-        context.log.info(f"Data Docs: {index} ({time.perf_counter() - t1:.1f} s)")
     except Exception as exc:  # Data Docs are a convenience: never fail the findings for them
         context.log.warning(f"Data Docs not built: {type(exc).__name__}: {exc}")
     findings = validation.findings
@@ -66,13 +167,68 @@ def out_quality__findings(context: dg.AssetExecutionContext, ogi: OgiResource) -
                 sum(1 for f in findings if f.kind == "parse_suspect")
             ),
             "reports_with_findings": dg.MetadataValue.int(len({f.report_id for f in findings})),
+            "findings_new": dg.MetadataValue.int(n_new),
+            "findings_resolved": dg.MetadataValue.int(n_resolved),
+            "findings_confirmed": dg.MetadataValue.int(confirmed),
+            "new_findings": dg.MetadataValue.md(new_md),
             "by_rule": dg.MetadataValue.md(
                 _md(by_rule, ("rule", "severity", "findings", "reports", "parse_suspect"))
                 if by_rule
                 else "no findings"
             ),
+            "corrections": dg.MetadataValue.md(correction_md),
+            **{f"corrections_{k}": dg.MetadataValue.int(v) for k, v in correction_counts.items()},
             "data_docs": docs,
             "seconds": dg.MetadataValue.float(round(time.perf_counter() - t0, 3)),
             **{f"seconds_{k}": dg.MetadataValue.float(round(v, 3)) for k, v in validation.seconds.items()},
+        }
+    )
+
+
+def is_up_to_date(ogi: OgiResource) -> bool:
+    """True when core_ogi__facts will find nothing to rebuild (the same test it makes)."""
+    from pipeline.load.warehouse import fingerprint, published_build, snapshot
+
+    layout = ogi.layout
+    if ogi.rebuild or not layout.published.exists():
+        return False
+    fp = fingerprint(snapshot(layout), ogi.parse_settings().parser_version)
+    return published_build(layout.published).get("fingerprint") == fp
+
+
+@dg.asset(
+    deps=[core_ogi__reports],
+    group_name="quality",
+    kinds={"duckdb"},
+    output_required=False,
+)
+def out_quality__in_force(context: dg.AssetExecutionContext, ogi: OgiResource):
+    """The quality of the warehouse in force, on a night where nothing changed: every check of
+    core_ogi__facts is re-reported from the published ogi.duckdb (its last result on the data in
+    force), and the night's summary says so. On a night that rebuilds, the checks run on the new
+    build instead and this asset records nothing."""
+    import duckdb
+
+    from pipeline.quality import catalog
+    from pipeline.review.summary import in_force_summary
+
+    if context.job_name == WAREHOUSE_JOB or not is_up_to_date(ogi):
+        context.log.info("the warehouse is rebuilt in this run: its checks run on the new build")
+        return
+    published = ogi.layout.published
+    with duckdb.connect(str(published), read_only=True) as con:
+        build = con.execute("select run_id, published_at from warehouse_build").fetchone()
+        data = f"the published warehouse in force (run {str(build[0])[:8]}, published {build[1]:%Y-%m-%d %H:%M} UTC)"
+        results = rule_results(con, ogi.layout.raw_dir, list(catalog.rules().values()), data)
+        summary = in_force_summary(con)
+    log_evaluations(context, results, FACTS)
+    failed = [r.rule_id for r, passed, _, _ in results if not passed]
+    context.instance.add_run_tags(context.run_id, {"ogi/checks_failed": ",".join(failed) or "none"})
+    yield dg.MaterializeResult(
+        metadata={
+            "up_to_date": dg.MetadataValue.bool(True),
+            "checks_failed": dg.MetadataValue.text(", ".join(failed) or "none"),
+            "summary": dg.MetadataValue.md(summary),
+            "path": dg.MetadataValue.path(str(published)),
         }
     )

@@ -1,108 +1,179 @@
-"""Asset checks generated from the suites: one ``multi_asset_check`` per checked asset, one check
-per rule (check name = rule id), specs built when the code location loads.
+"""Asset checks of ``core_ogi__facts``: one per rule (check name = rule id), specs generated from the
+suites when the code location loads.
 
-All fact tables live in one asset today (``core_ogi__facts``), so its check runs every suite; a
-suite names its asset in ``meta.asset``, and splitting the facts into one asset per table gives
-one multi-asset check per table with no change here. Source findings are WARN and never block;
-structural rules (``blocking`` in the suite) are ERROR and block the marts when they fail.
+Great Expectations runs **once** per run, in ``out_quality__findings``; these checks read what it
+wrote (``quality_finding``, ``quality_check_outcome``) and present it: a compact Markdown table of
+the failing reports (agency, year, file:line, rule, expected vs observed, kind) and the path of the
+first failing file. The same presentation re-reports the published warehouse on a night where
+nothing changed (``out_quality__in_force``), so Dagit shows the result of the data in force, never
+"Skipped" over a known failure.
+
+No spec is ``blocking`` in Dagster's sense: a blocking check of a step that is skipped on a no-op
+night makes Dagster warn "emitted no result" for every gated step. Structural rules still stop the
+marts: ``out_quality__findings`` fails the run when one of them fails (after reporting the checks).
 """
 
 from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import dagster as dg
 
 from pipeline.defs.resources import DUCKDB_POOL, OgiResource
 from pipeline.quality import catalog
-from pipeline.quality.findings import Finding
-from pipeline.quality.gx_runner import RuleOutcome
 
+if TYPE_CHECKING:
+    import duckdb
+
+FACTS = dg.AssetKey("core_ogi__facts")
+FINDINGS = dg.AssetKey("out_quality__findings")
 #: rows of the failing-reports table shown in a check's metadata
-SHOWN = 50
-_COLUMNS = ("agency", "year", "column", "expected", "observed", "kind", "cells", "message", "report_id")
+SHOWN = 30
 
 
 def _spec(asset: str, rule: catalog.Rule) -> dg.AssetCheckSpec:
     return dg.AssetCheckSpec(
         name=rule.rule_id,
         asset=asset,
-        description=f"{rule.description} — {rule.rule_zh}",
-        blocking=rule.blocking,
+        description=f"{rule.description} — {rule.rule_zh}"
+        + (" Structural: a failure stops the marts (the run fails)." if rule.blocking else ""),
+        blocking=False,
+        additional_deps=[FINDINGS],
         metadata={"severity": rule.severity, "blocking": rule.blocking, "suites": ",".join(rule.suites)},
     )
 
 
-def _num(v: float | None) -> str:
-    if v is None:
-        return ""
-    return str(int(v)) if float(v).is_integer() else f"{v:g}"
+def _cell(v: Any) -> str:
+    from pipeline.review.findings import num
+
+    n = num(v) if isinstance(v, int | float) else v
+    return "" if n is None else str(n).replace("|", "\\|").replace("\n", " ")
 
 
-def _table(findings: list[Finding]) -> dg.MetadataValue:
-    """The failing reports as a table (agency, year, column, expected vs observed, …)."""
-    shown = sorted(findings, key=lambda f: (f.agency_name or "", f.year or 0, f.column_code or "", f.cells))[
-        :SHOWN
-    ]
-    records = [
-        dg.TableRecord(
-            {
-                "agency": f.agency_name or "",
-                "year": f.year if f.year is not None else 0,
-                "column": f.column_code or "",
-                "expected": _num(f.expected),
-                "observed": _num(f.observed),
-                "kind": f.kind,
-                "cells": ",".join(f.cells),
-                "message": f.message,
-                "report_id": (f.report_id or "")[:16],
-            }
+def failing_markdown(rows: list[dict[str, Any]], shown: int = SHOWN) -> str:
+    """The failing reports as a compact Markdown table (message and cells are left to the audit)."""
+    from pipeline.review.findings import file_ref
+
+    header = "| agency 机关 | year | file | rule 规则 | expected | observed | kind |"
+    lines = [header, "|---|---|---|---|---|---|---|"]
+    for r in rows[:shown]:
+        cells = (
+            r["agency_name"],
+            r["year"],
+            file_ref(r),
+            r["rule_zh"],
+            r["expected"],
+            r["observed"],
+            r["kind"],
         )
-        for f in shown
-    ]
-    schema = dg.TableSchema(columns=[dg.TableColumn(c, "int" if c == "year" else "string") for c in _COLUMNS])
-    return dg.MetadataValue.table(records=records, schema=schema)
+        lines.append("| " + " | ".join(_cell(c) for c in cells) + " |")
+    if len(rows) > shown:
+        lines.append(f"\n… {len(rows) - shown} more: `ogi audit` lists every one.")
+    return "\n".join(lines)
 
 
-def _result(asset: str, rule: catalog.Rule, outcome: RuleOutcome) -> dg.AssetCheckResult:
-    findings = outcome.findings
-    kinds = {k: sum(1 for f in findings if f.kind == k) for k in ("source", "parse_suspect", "pipeline")}
-    metadata: dict[str, dg.MetadataValue] = {
-        "findings": dg.MetadataValue.int(len(findings)),
-        "reports": dg.MetadataValue.int(len({f.report_id for f in findings})),
-        "rows_checked": dg.MetadataValue.int(outcome.checked),
-        "source": dg.MetadataValue.int(kinds["source"]),
-        "parse_suspect": dg.MetadataValue.int(kinds["parse_suspect"]),
-        "pipeline": dg.MetadataValue.int(kinds["pipeline"]),
-        "rule": dg.MetadataValue.text(f"{rule.description}\n{rule.rule_zh}"),
-    }
-    if findings:
-        metadata["failing_reports"] = _table(findings)
-    if outcome.errors:
-        metadata["errors"] = dg.MetadataValue.text("\n".join(outcome.errors))
-    severity = dg.AssetCheckSeverity.ERROR if rule.blocking or outcome.errors else dg.AssetCheckSeverity.WARN
-    return dg.AssetCheckResult(
-        check_name=rule.rule_id, asset_key=asset, passed=outcome.passed, severity=severity, metadata=metadata
+def rule_results(
+    con: "duckdb.DuckDBPyConnection", raw_dir: Path, rules: list[catalog.Rule], data: str
+) -> list[tuple[catalog.Rule, bool, dg.AssetCheckSeverity, dict[str, dg.MetadataValue]]]:
+    """(rule, passed, severity, metadata) for each rule, from the findings of a warehouse file;
+    ``data`` says which data the result is about (shown in the metadata)."""
+    from pipeline.review.findings import finding_rows, has_table
+
+    outcomes: dict[str, tuple[int, str]] = {}
+    if has_table(con, "quality_check_outcome"):
+        outcomes = {
+            r[0]: (int(r[1] or 0), r[2] or "")
+            for r in con.execute("select rule_id, rows_checked, errors from quality_check_outcome").fetchall()
+        }
+    by_rule: dict[str, list[dict[str, Any]]] = {}
+    for row in finding_rows(con):
+        by_rule.setdefault(row["rule_id"], []).append(row)
+    out = []
+    for rule in rules:
+        rows = by_rule.get(rule.rule_id, [])
+        checked, errors = outcomes.get(rule.rule_id, (0, ""))
+        kinds = {k: sum(1 for r in rows if r["kind"] == k) for k in ("source", "parse_suspect", "pipeline")}
+        metadata: dict[str, dg.MetadataValue] = {
+            "findings": dg.MetadataValue.int(len(rows)),
+            "reports": dg.MetadataValue.int(len({r["report_id"] for r in rows})),
+            "rows_checked": dg.MetadataValue.int(checked),
+            "source": dg.MetadataValue.int(kinds["source"]),
+            "parse_suspect": dg.MetadataValue.int(kinds["parse_suspect"]),
+            "pipeline": dg.MetadataValue.int(kinds["pipeline"]),
+            "rule": dg.MetadataValue.text(f"{rule.description}\n{rule.rule_zh}"),
+            "data": dg.MetadataValue.text(data),
+        }
+        if rows:
+            metadata["failing"] = dg.MetadataValue.md(failing_markdown(rows))
+            first = rows[0]
+            if first.get("path"):
+                metadata["source_file"] = dg.MetadataValue.path(str(raw_dir / first["path"]))
+        if errors:
+            metadata["errors"] = dg.MetadataValue.text(errors)
+        passed = not rows and not errors
+        severity = dg.AssetCheckSeverity.ERROR if rule.blocking or errors else dg.AssetCheckSeverity.WARN
+        out.append((rule, passed, severity, metadata))
+    return out
+
+
+def latest_target(instance: dg.DagsterInstance, key: dg.AssetKey = FACTS) -> Any:
+    """The last materialization of ``key`` as a check's target (None if there is none)."""
+    from dagster._core.definitions.asset_checks.asset_check_evaluation import (
+        AssetCheckEvaluationTargetMaterializationData,
+    )
+
+    records = instance.fetch_materializations(key, limit=1).records
+    if not records:
+        return None
+    rec = records[0]
+    return AssetCheckEvaluationTargetMaterializationData(
+        storage_id=rec.storage_id, run_id=rec.run_id, timestamp=rec.timestamp
     )
 
 
+def log_evaluations(
+    context: dg.AssetExecutionContext,
+    results: list[tuple[catalog.Rule, bool, dg.AssetCheckSeverity, dict[str, dg.MetadataValue]]],
+    asset: dg.AssetKey = FACTS,
+) -> None:
+    """Report check results from another step of the run (the re-report of a no-op night, or the
+    findings step before it fails the run): the run's planned check executions get these."""
+    target = latest_target(context.instance, asset)
+    for rule, passed, severity, metadata in results:
+        context.log_event(
+            dg.AssetCheckEvaluation(
+                asset_key=asset,
+                check_name=rule.rule_id,
+                passed=passed,
+                metadata=metadata,
+                severity=severity,
+                target_materialization_data=target,
+            )
+        )
+
+
 def build_checks(asset: str, rules: list[catalog.Rule]) -> dg.AssetChecksDefinition:
-    """The multi-asset check of one asset: validates its suites on this run's working warehouse."""
+    """The multi-asset check of one asset: presents the findings GX wrote in this run."""
 
     @dg.multi_asset_check(
         specs=[_spec(asset, r) for r in rules],
         name=f"quality_checks__{asset}",
-        description=f"Great Expectations suites of expectations/ on {asset} (one check per rule).",
+        description=f"The rules of expectations/ on {asset}, as found by out_quality__findings (one check per rule).",
         pool=DUCKDB_POOL,
         compute_kind="great_expectations",
     )
     def _checks(context: dg.AssetCheckExecutionContext, ogi: OgiResource) -> Iterator[dg.AssetCheckResult]:
-        from pipeline.quality.gx_runner import validate_warehouse
-
-        suites = [s for s in catalog.suites() if s.asset == asset]
         with ogi.working(context.op_execution_context) as con:
-            validation = validate_warehouse(con, suites)
-        context.log.info(f"{asset}: {len(validation.findings)} findings; seconds {validation.seconds}")
-        for rule in rules:
-            yield _result(asset, rule, validation.outcomes[rule.rule_id])
+            results = rule_results(
+                con,
+                ogi.layout.raw_dir,
+                rules,
+                f"this run's build ({context.op_execution_context.run_id[:8]})",
+            )
+        for rule, passed, severity, metadata in results:
+            yield dg.AssetCheckResult(
+                check_name=rule.rule_id, asset_key=asset, passed=passed, severity=severity, metadata=metadata
+            )
 
     return _checks
 

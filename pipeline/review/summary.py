@@ -1,0 +1,89 @@
+"""The night's summary as Markdown (Dagster metadata of the last asset): what changed, what was
+quarantined and why, the new findings — not only counts."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from pipeline.review.findings import has_table
+from pipeline.review.labels import rule_zh
+
+if TYPE_CHECKING:
+    import duckdb
+
+SHOWN = 30
+
+
+def _esc(v: Any) -> str:
+    return "" if v is None else str(v).replace("|", "\\|").replace("\n", " ")
+
+
+def table_md(header: tuple[str, ...], rows: list[tuple]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(_esc(v) for v in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def quarantine_md(con: duckdb.DuckDBPyConnection, shown: int = SHOWN) -> str:
+    rows = con.execute(
+        "select path, status, reason from quarantine order by status, path limit ?", [shown]
+    ).fetchall()
+    n = con.execute("select count(*) from quarantine").fetchone()[0]
+    if not n:
+        return "no file in quarantine"
+    more = f"\n\n… {n - shown} more in table quarantine" if n > shown else ""
+    return table_md(("file 文件", "status", "reason 原因"), rows) + more
+
+
+def findings_by_rule_md(con: duckdb.DuckDBPyConnection) -> str:
+    rows = con.execute(
+        "select rule_id, severity, count(*), count(distinct report_id), "
+        "count(*) filter (where kind = 'parse_suspect') from quality_finding group by all order by 2, 1"
+    ).fetchall()
+    if not rows:
+        return "no findings"
+    return table_md(
+        ("rule", "规则", "severity", "findings", "reports", "parse_suspect"),
+        [(r[0], rule_zh(r[0]), *r[1:]) for r in rows],
+    )
+
+
+def corrections_md(con: duckdb.DuckDBPyConnection) -> str:
+    if not has_table(con, "correction"):
+        return "no corrections"
+    rows = con.execute(
+        "select status, count(*), string_agg(distinct path, ', ') from correction group by 1 order by 1"
+    ).fetchall()
+    return table_md(("status", "corrections", "files"), rows) if rows else "no corrections"
+
+
+def in_force_summary(con: duckdb.DuckDBPyConnection) -> str:
+    """Summary of a night where nothing changed: the warehouse in force and its open findings."""
+    reports = con.execute("select count(*) from report").fetchone()[0]
+    return "\n\n".join(
+        [
+            f"**Nothing changed**: no new, changed or removed file; the published warehouse "
+            f"({reports} reports) stays in force and its checks are re-reported.",
+            "**Findings in force**\n\n" + findings_by_rule_md(con),
+            "**Quarantine in force**\n\n" + quarantine_md(con),
+            "**Corrections**\n\n" + corrections_md(con),
+        ]
+    )
+
+
+def run_summary(con: duckdb.DuckDBPyConnection, changes: dict[str, Any], new_findings: str) -> str:
+    """Summary of a night that rebuilt: files changed, quarantine, new findings, corrections."""
+    files = changes.get("raw_ogi__files", {})
+    parsed = changes.get("core_ogi__reports", {})
+    changed = (
+        f"files {files.get('files', '?')}: new {files.get('new', 0)}, changed {files.get('changed', 0)}, "
+        f"removed {files.get('removed', 0)}, unchanged {files.get('unchanged', 0)}; "
+        f"parsed {parsed.get('parsed', 0)}, quarantined this run {parsed.get('new_in_quarantine', 0)}"
+    )
+    batches = files.get("batches")
+    parts = ["**What changed**\n\n" + changed + (f"\n\n{batches}" if isinstance(batches, str) else "")]
+    parts.append("**Quarantined (not in the facts), and why**\n\n" + quarantine_md(con))
+    parts.append("**New findings** (not in the previous warehouse)\n\n" + new_findings)
+    parts.append("**All findings in force**\n\n" + findings_by_rule_md(con))
+    parts.append("**Corrections**\n\n" + corrections_md(con))
+    return "\n\n".join(parts)
