@@ -214,8 +214,10 @@ def _readings(toks: list[Tok], n: int, *, max_missing: int = 2) -> list[Reading]
         if t.kind == "blank":
             walk(i + 1, [*vals, None], [*srcs, t], cost, notes)
             return
-        walk(i + 1, [*vals, t.value], [*srcs, t], cost, notes)
         sign, digits = _digits(t) if _is_int_tok(t) else ("", "")
+        if not (len(digits) > 1 and digits[0] == "0" and not t.cell):
+            # in free text '00' is two cells run together, never a number with a leading zero
+            walk(i + 1, [*vals, t.value], [*srcs, t], cost, notes)
         if len(digits) > 1:
             room = n - len(vals) - (len(toks) - i - 1)  # cells this token may stand for
             for k in range(2, min(len(digits), max(room, 0)) + 1):

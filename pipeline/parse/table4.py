@@ -6,6 +6,7 @@ together) and the reading is chosen with the group identities 维持 + 纠正 + 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -16,6 +17,10 @@ from pipeline.parse.tokens import Tok, tokenize_line
 from pipeline.record import RL_COLUMNS, RL_GROUPS
 
 _END = ("存在的主要问题", "其他需要报告", "改进情况", "主要问题")
+_HEADER_WORDS = re.compile(
+    r"[一二三四五六七八九十]+、|政府信息公开|行政复议|行政诉讼|情况|未经复议直接起诉|复议后起诉|结果维持|结果纠正|其他结果|"
+    r"尚未审结|总计|合计|[、,，()（）\s]"
+)
 
 
 @dataclass
@@ -48,7 +53,8 @@ def read_table4(lines: list[Line], begin: int = 0) -> Table4:
             break
         toks = tokenize_line(line)
         n_num = sum(1 for t in toks if t.kind == "num")
-        text_len = sum(len(t.text) for t in toks if t.kind == "text")
+        # the header's own words are no prose: its numbers may follow on the same line
+        text_len = len(_HEADER_WORDS.sub("", "".join(t.text for t in toks if t.kind == "text")))
         if n_num == 0:
             if len(nums) >= 15 and text_len > 20:
                 break  # prose after the table
