@@ -474,7 +474,17 @@ def read_table3(lines: list[Line], start: int | None, *, grid_source: bool = Fal
             break
     # rows cut several ways (digits run together) are coupled by the column identities: a
     # move of one row at a time can stall, so search every combination where there are few
-    optima = _search_jointly(ev, cands, ambiguous)
+    if best[0]:
+        vary = {code: list(range(len(cands[code]))) for code in ambiguous}
+    else:
+        # every identity holds: look only for equally good readings elsewhere (a tie)
+        vary = {}
+        for code, opts in cands.items():
+            k0 = ev.choice[code]
+            same = [k for k, o in enumerate(opts) if o[1] == opts[k0][1] and o[2].cost == opts[k0][2].cost]
+            if len(same) > 1 and code not in locked:
+                vary[code] = same
+    optima = _search_jointly(ev, vary)
     if optima:
         best = ev.objective()
     choice = ev.choice
@@ -559,14 +569,14 @@ def read_table3(lines: list[Line], start: int | None, *, grid_source: bool = Fal
 JOINT_LIMIT = 20_000  # combinations of readings searched exhaustively
 
 
-def _search_jointly(ev: _Choice, cands: dict, ambiguous: list[str]) -> list[dict[str, int]]:
-    """Every combination of the ambiguous rows' readings, when there are at most JOINT_LIMIT of
-    them: leaves the best in ``ev`` and returns all the combinations that are equally best (the
-    cells they disagree on are disputed). [] when the search was not done."""
-    rows = [code for code in ambiguous if len(cands[code]) > 1]
+def _search_jointly(ev: _Choice, vary: dict[str, list[int]]) -> list[dict[str, int]]:
+    """Every combination of the given rows' readings (row -> reading indices), when there are at
+    most JOINT_LIMIT of them: leaves the best in ``ev`` and returns all the combinations that are
+    equally best (the cells they disagree on are disputed). [] when the search was not done."""
+    rows = [code for code, ks in vary.items() if len(ks) > 1]
     size = 1
     for code in rows:
-        size *= len(cands[code])
+        size *= len(vary[code])
         if size > JOINT_LIMIT:
             return []
     if size <= 1:
@@ -575,7 +585,7 @@ def _search_jointly(ev: _Choice, cands: dict, ambiguous: list[str]) -> list[dict
 
     best: tuple | None = None
     optima: list[dict[str, int]] = []
-    for combo in product(*(range(len(cands[code])) for code in rows)):
+    for combo in product(*(vary[code] for code in rows)):
         for code, k in zip(rows, combo, strict=True):
             ev.set(code, k)
         obj = ev.objective()
