@@ -75,10 +75,12 @@ def disposition() -> pa.Table:
 
 
 def applicant() -> pa.Table:
+    legal = {c.code for c in form.APPLICANT_COLUMNS if c.legal_person}
     return pa.table(
         {
             "applicant_code": APPLICANT_COLUMNS,
             "label_zh": [APPLICANT_LABELS[c] for c in APPLICANT_COLUMNS],
+            "is_legal_person": [c in legal for c in APPLICANT_COLUMNS],
             "sort_order": pa.array(range(1, len(APPLICANT_COLUMNS) + 1), pa.int32()),
         }
     )
