@@ -29,6 +29,7 @@ from pipeline.form.editions import (
     GROUPS,
     ITEM_KEYS,
     ITEM_MATCH_LABELS,
+    LABEL_VARIANTS,
     MEASURE,
     MEASURES,
     PROACTIVE_ITEMS,
@@ -77,7 +78,7 @@ GROUP = {g.code: g for g in GROUPS}
 #: row code -> regexes on the cleaned label
 ROW_KEYS: dict[str, list[str]] = {r.code: list(r.keys) for r in APPLICATION_ROWS}
 #: row code -> whole cleaned labels seen in real reports
-ROW_VARIANTS: dict[str, list[str]] = {r.code: list(r.variants) for r in APPLICATION_ROWS}
+ROW_VARIANTS: dict[str, list[str]] = {r.code: list(LABEL_VARIANTS.get(r.code, ())) for r in APPLICATION_ROWS}
 #: group code -> its sub-rows, for the four groups whose sub-rows are numbered 1., 2., …
 GROUP_ROWS: dict[str, list[str]] = {
     g.code: [r.code for r in APPLICATION_ROWS if r.group == g.code] for g in GROUPS if g.head

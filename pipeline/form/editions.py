@@ -6,9 +6,9 @@ are the contract of ``spec/record.md`` (never rename one, only add).
 
 Editions: ``2019`` (the trial form, report years 2019–2020) and ``2021`` (the revised form).
 
-A table-三 row carries its printed label, the label *variants* seen in real reports (matched
-exactly after ``clean_label``) and its *keys*: regexes on the cleaned label that only that row
-has. To recognise a new province's wording, add a variant (or a key) to the row — one line.
+A table-三 row carries its printed label and its *keys*: regexes on the cleaned label that only
+that row has; ``LABEL_VARIANTS`` lists whole labels seen in real reports (matched exactly after
+``clean_label``). To recognise a new province's wording, add a variant there — one line.
 """
 
 from __future__ import annotations
@@ -79,7 +79,6 @@ class Row:
     group: str  # Group.code
     editions: tuple[int, ...] = BOTH
     keys: tuple[str, ...] = ()  # regexes on the cleaned label that name this row
-    variants: tuple[str, ...] = ()  # other printed labels seen in real reports (exact, cleaned)
     disposition: bool = True  # one of the rows （七）总计 sums
 
 
@@ -151,6 +150,12 @@ APPLICATION_ROWS: tuple[Row, ...] = (
         disposition=False,
     ),
 )
+#: Printed labels seen in real reports, by row: matched whole (after ``clean_label``) before any
+#: key. A new province's wording that no key names is one line here.
+LABEL_VARIANTS: dict[str, tuple[str, ...]] = {
+    "denied_law_prohibited": ("2.其他法律法规禁止公开",),  # seeds 002, 004
+    "denied_three_safeties": ('3.危及"三安全一稳定"',),  # ASCII quotes
+}
 #: the merged head cell over the disposition rows
 RESULTS_HEAD = "三、本年度办理结果"
 #: the header cell that states the balance identity
