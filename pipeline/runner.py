@@ -174,7 +174,11 @@ def run_tasks(
     pool = ProcessPool(
         max_workers=n,
         initializer=_init_worker,
-        initargs=(worker_memory_bytes() if memory_bytes is None else memory_bytes, preload),
+        # the target's module too: an import inside a task would count against its time limit
+        initargs=(
+            worker_memory_bytes() if memory_bytes is None else memory_bytes,
+            (*preload, name.partition(":")[0]),
+        ),
         context=mp.get_context("spawn"),  # no fork: the caller (Dagster, pytest) may have threads
     )
     limit = timeout if timeout and timeout > 0 else None

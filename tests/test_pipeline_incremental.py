@@ -92,8 +92,10 @@ def test_changed_and_removed_files(sample_raw: Path, tmp_path: Path) -> None:
     s = run(sample_raw, wh)
     assert (s.value("raw_ogi__files", "changed"), s.value("raw_ogi__files", "removed")) == (1, 1)
     assert s.value("core_ogi__reports", "parsed") == 1
-    assert count(wh / "ogi.duckdb", "select count(*) from report") == 4
-    assert count(wh / "ogi.duckdb", "select count(distinct report_id) from fact_application") == 4
+    # the overwritten file's earlier content stays as an earlier version (issue 14: versions are
+    # kept with first and last seen); the removed file's report goes with it
+    assert count(wh / "ogi.duckdb", "select count(*) from report") == 5
+    assert count(wh / "ogi.duckdb", "select count(distinct report_id) from fact_application") == 5
 
 
 def test_a_new_parser_version_reparses_everything(

@@ -19,6 +19,7 @@ from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.parquet as pq
 
 from pipeline.load import inventory, schemas, store
 from pipeline.load.flatten import flatten
@@ -27,6 +28,11 @@ from pipeline.load.work import DEFAULT_PARSER, pack, unpack
 from pipeline.runner import Outcome, run_tasks
 
 _GEN_META = "generation.json"
+_TS = pa.timestamp("us")
+#: outcomes that may be the machine's fault rather than the file's: retried on later runs …
+_RETRIED = ("timeout", "crash")
+#: … this many times in a row, then kept until the file or the parser changes
+MAX_ATTEMPTS = 3
 
 
 @dataclass
@@ -56,6 +62,7 @@ class BatchResult:
     reused: int = 0
     timeouts: int = 0
     crashes: int = 0
+    refused: int = 0  # entries not read (special files, symlinks out of raw, too large, …)
     newly_quarantined: int = 0
     quarantined: int = 0
     reports: int = 0
@@ -95,7 +102,7 @@ class _Columns:
         return pa.Table.from_batches(self.batches, schema=self.schema)
 
 
-def _failed_record(sha: str, path: str, size: int, reason: str, parser_version: str) -> dict[str, Any]:
+def _failed_record(sha: str | None, path: str, size: int, reason: str, parser_version: str) -> dict[str, Any]:
     from pipeline.record import empty_record
 
     rec = empty_record({"path": path, "sha256": sha, "format": None, "encoding": None, "bytes": size})
@@ -131,37 +138,63 @@ def update_batch(
     status = files["status"].to_pylist()
     res.new, res.changed, res.unchanged = (status.count(k) for k in ("new", "changed", "unchanged"))
 
-    # distinct contents of the batch: first path (sorted) and earliest first-seen per sha256
+    # distinct contents of the batch: first path (sorted) and earliest first-seen per sha256;
+    # entries that must not be read (special files, symlinks out of raw, …) are kept apart
     content: dict[str, dict[str, Any]] = {}
+    unread: dict[str, dict[str, Any]] = {}
     for row in files.to_pylist():
+        if row["problem"] is not None or row["sha256"] is None:
+            unread[inventory.unread_id(row["path"])] = row
+            continue
         c = content.setdefault(
-            row["sha256"], {"path": row["path"], "size": row["size"], "first_seen_at": row["first_seen_at"]}
+            row["sha256"],
+            {
+                "path": row["path"],
+                "fs_path": row["fs_path"],
+                "size": row["size"],
+                "first_seen_at": row["first_seen_at"],
+            },
         )
         c["first_seen_at"] = min(c["first_seen_at"], row["first_seen_at"])
     res.contents = len(content)
+    res.refused = len(unread)
 
     gen = store.current(state)
     meta = _generation_meta(gen) if gen else {}
     # only the keys here: the packed records are read when a new generation is written
-    prev_keys = (
-        store.read_table(gen, "records", ["sha256", "parser_version"])
-        if gen
-        else schemas.RECORDS.empty_table().select(["sha256", "parser_version"])
-    )
-    prev_files = store.read_table(gen, "files") if gen else schemas.FILES.empty_table()
+    prev_keys = _read(gen, "records", ["sha256", "parser_version", "outcome", "attempts"])
+    prev_files = _read(gen, "files")
     res.removed = len(set(prev_files["path"].to_pylist()) - set(files["path"].to_pylist()))
     same_load = meta.get("load_version") == schemas.LOAD_VERSION
-    cached_version = dict(
-        zip(prev_keys["sha256"].to_pylist(), prev_keys["parser_version"].to_pylist(), strict=True)
-    )
-    keep = {s for s in content if cached_version.get(s) == settings.parser_version}
+    cached: dict[str, tuple[str, str | None, int]] = {
+        s: (v, o, a or 0)
+        for s, v, o, a in zip(*(prev_keys[c].to_pylist() for c in prev_keys.column_names), strict=True)
+    }
+    keep = {s for s in content if cached.get(s, ("",))[0] == settings.parser_version}
+    # a timeout or a crash may be the machine's load, not the file: parse it again on the next
+    # runs (counting the attempts), up to MAX_ATTEMPTS in a row
+    retry = {s for s in keep if cached[s][1] in _RETRIED and cached[s][2] < MAX_ATTEMPTS}
+    keep -= retry
+    attempts = {s: cached[s][2] for s in retry}
     reflatten = set() if same_load else set(keep)
     keep -= reflatten
     to_parse = [s for s in content if s not in keep and s not in reflatten]
+    # versions: a content that left a path still present (the file was overwritten in place) is
+    # kept as an earlier version of that report, with its first and last seen times
+    here = set(files["path"].to_pylist())
+    history = set()
+    for name in ("report", "quarantine"):
+        prev = _read(gen, name, ["report_id", "path"])
+        history |= {
+            r
+            for r, p in zip(prev["report_id"].to_pylist(), prev["path"].to_pylist(), strict=True)
+            if r not in content and p in here and r in cached and not r.startswith("unread-")
+        }
     secs["load_previous"] = time.perf_counter() - t_start
 
     def key_set(t: pa.Table) -> set[tuple[Any, ...]]:
-        return set(zip(*(t[c].to_pylist() for c in ("path", "sha256", "size", "mtime_ns")), strict=True))
+        cols = ("path", "sha256", "size", "mtime_ns", "problem")
+        return set(zip(*(t[c].to_pylist() for c in cols), strict=True))
 
     if gen is not None and not to_parse and not reflatten and key_set(files) == key_set(prev_files):
         res.reused = len(keep)
@@ -184,13 +217,16 @@ def update_batch(
         parsed_at: datetime,
         seconds: float,
         parsed: bool = True,
+        outcome: str = "ok",
+        tries: int = 0,
     ) -> None:
-        c = content.get(sha, {"path": None, "first_seen_at": now})
+        c = content.get(sha) or unread.get(sha) or {"path": None, "first_seen_at": now}
         for name in ("report", "quarantine"):
             row = rows[name]
             if row is not None:
                 row["parsed_at"] = parsed_at
                 row["first_seen_at"] = c["first_seen_at"]
+                row["last_seen_at"] = now
                 builders[name].add_row(row)
         for name in ("fact_application", "fact_proactive", "fact_review_litigation"):
             builders[name].add_columns(rows[name])
@@ -201,6 +237,8 @@ def update_batch(
                 "record": record,
                 "parsed_at": parsed_at,
                 "parse_seconds": seconds,
+                "outcome": outcome,
+                "attempts": tries,
             }
         )
         if parsed:
@@ -210,7 +248,7 @@ def update_batch(
         (
             sha,
             (
-                str(layout.raw_dir / content[sha]["path"]),
+                os.fsdecode(os.path.join(os.fsencode(layout.batch_raw(batch)), content[sha]["fs_path"])),
                 content[sha]["path"],
                 batch,
                 settings.parser,
@@ -225,53 +263,74 @@ def update_batch(
         settings.n_workers(),
         settings.timeout_s,
         ordered=False,
-        preload=("pipeline.load.work", "pipeline.report"),
+        preload=("pipeline.report", settings.parser.partition(":")[0]),  # before any file's clock
     )
     for done, out in enumerate(outcomes, start=1):
-        _absorb_outcome(out, content, batch, settings, absorb, res)
+        _absorb_outcome(out, content, batch, settings, absorb, res, attempts.get(out.key, 0))
         if done % 1000 == 0:
             log(f"{batch}: parsed {done}/{len(tasks)}")
     res.parsed = len(tasks)
     secs["parse"] = time.perf_counter() - t0
 
+    # --- entries that are not read: one quarantine row each, with the reason
+    for uid, row in unread.items():
+        record = _failed_record(None, row["path"], row["size"], row["problem"], settings.parser_version)
+        rows = flatten(record, batch, row["path"], settings.parser_version)
+        rows["quarantine"]["report_id"] = uid
+        absorb(uid, pack(record), rows, now, 0.0, parsed=False, outcome="refused")
+
     # --- re-flatten cached records when only the flattening changed
     t0 = time.perf_counter()
-    prev_records = store.read_table(gen, "records") if gen else schemas.RECORDS.empty_table()
+    prev_records = _read(gen, "records")
     if reflatten:
         mask = pc.is_in(prev_records["sha256"], pa.array(sorted(reflatten)))
         for r in prev_records.filter(mask).to_pylist():
             rows = flatten(unpack(r["record"]), batch, content[r["sha256"]]["path"], settings.parser_version)
-            absorb(r["sha256"], r["record"], rows, r["parsed_at"], r["parse_seconds"], parsed=False)
+            absorb(
+                r["sha256"],
+                r["record"],
+                rows,
+                r["parsed_at"],
+                r["parse_seconds"],
+                parsed=False,
+                outcome=r["outcome"] or "ok",
+                tries=r["attempts"] or 0,
+            )
         res.reflattened = len(reflatten)
 
     # --- assemble the new generation: carried-over rows + new rows
     tmp = store.start(state)
     try:
-        keep_ids = pa.array(sorted(keep), pa.string())
+        carried = keep | history
+        keep_ids = pa.array(sorted(carried), pa.string())
         path_of = {s: c["path"] for s, c in content.items()}
         for name in schemas.FACT_TABLES:
             new_rows = builders[name].table()
-            if gen is not None and len(keep):
-                old = store.read_table(gen, name)
+            if gen is not None and carried:
+                old = _read(gen, name)
                 old = old.filter(pc.is_in(old["report_id"], keep_ids))
                 if name in ("report", "quarantine") and old.num_rows:
-                    paths = [
-                        path_of.get(s, p)
-                        for s, p in zip(old["report_id"].to_pylist(), old["path"].to_pylist(), strict=True)
-                    ]
+                    ids = old["report_id"].to_pylist()
+                    paths = [path_of.get(s, p) for s, p in zip(ids, old["path"].to_pylist(), strict=True)]
                     old = old.set_column(
                         old.schema.get_field_index("path"), "path", pa.array(paths, pa.string())
                     )
-                table = pa.concat_tables(
-                    [old.select(schemas.FACT_TABLES[name].names).cast(schemas.FACT_TABLES[name]), new_rows]
-                )
+                    # a version still here was seen now; an earlier one keeps its last time seen
+                    seen = [
+                        now if s in keep else t
+                        for s, t in zip(ids, old["last_seen_at"].to_pylist(), strict=True)
+                    ]
+                    old = old.set_column(
+                        old.schema.get_field_index("last_seen_at"), "last_seen_at", pa.array(seen, _TS)
+                    )
+                table = pa.concat_tables([old, new_rows])
             else:
                 table = new_rows
             store.write_table(tmp, name, table)
-        old_rec = prev_records.filter(pc.is_in(prev_records["sha256"], keep_ids)) if len(keep) else None
+        old_rec = prev_records.filter(pc.is_in(prev_records["sha256"], keep_ids)) if carried else None
         records = builders["records"].table()
         if old_rec is not None and old_rec.num_rows:
-            records = pa.concat_tables([old_rec.cast(schemas.RECORDS), records])
+            records = pa.concat_tables([old_rec, records])
         store.write_table(tmp, "records", records)
         store.write_table(tmp, "files", files.cast(schemas.FILES))
         (tmp / _GEN_META).write_text(
@@ -305,6 +364,18 @@ def update_batch(
     return res
 
 
+def _read(gen: Any, name: str, columns: list[str] | None = None) -> pa.Table:
+    """A table of a generation in today's schema (columns added since are null), or an empty one."""
+    schema = schemas.GENERATION_TABLES[name]
+    if gen is None:
+        table = schema.empty_table()
+    else:
+        have = set(pq.read_schema(gen / f"{name}.parquet").names)
+        want = [c for c in (columns or schema.names) if c in have]
+        table = schemas.conform(store.read_table(gen, name, want), schema)
+    return table.select(columns) if columns else table
+
+
 def _absorb_outcome(
     out: Outcome,
     content: dict[str, dict[str, Any]],
@@ -312,6 +383,7 @@ def _absorb_outcome(
     settings: ParseSettings,
     absorb: Callable[..., None],
     res: BatchResult,
+    tried: int = 0,
 ) -> None:
     sha = out.key
     parsed_at = datetime.now(UTC).replace(tzinfo=None)
@@ -321,18 +393,30 @@ def _absorb_outcome(
         real_sha = (rows["report"] or rows["quarantine"] or {}).get("report_id") or sha
         absorb(real_sha, value["record"], rows, parsed_at, value["seconds"])
         return
+    tries = tried + 1 if out.kind in _RETRIED else 0
+    again = (
+        f"attempt {tries} of {MAX_ATTEMPTS}; tried again on the next run"
+        if tries < MAX_ATTEMPTS
+        else f"attempt {tries} of {MAX_ATTEMPTS}; not retried until the file or the parser changes"
+    )
     if out.kind == "timeout":
         res.timeouts += 1
-        reason = f"parse timed out: {out.error}"
+        reason = f"parse timed out: {out.error} ({again})"
     elif out.kind == "crash":
         res.crashes += 1
-        reason = f"parse crashed: {out.error}"
+        reason = f"parse crashed: {out.error} ({again})"
     else:
         reason = f"parse raised {out.error}"
     c = content[sha]
     record = _failed_record(sha, c["path"], c["size"], reason, settings.parser_version)
     absorb(
-        sha, pack(record), flatten(record, batch, c["path"], settings.parser_version), parsed_at, out.seconds
+        sha,
+        pack(record),
+        flatten(record, batch, c["path"], settings.parser_version),
+        parsed_at,
+        out.seconds,
+        outcome=out.kind,
+        tries=tries,
     )
 
 

@@ -30,8 +30,17 @@ LOAD_VERSION = "1"
 REPORT_STATUSES = ("ok", "partial")
 
 Row = dict[str, Any]
+_INT64_MAX = 2**63 - 1
+#: the tables a report with status ok must hold values for (the structural check ``lost_table``)
+_TABLES = ("proactive", "applications", "review_litigation")
 
 
+def _count(v: Any) -> int | None:
+    """A count the warehouse can store (int64): records cached before the sanitiser
+    (``pipeline/sanitize.py``) may still carry a value out of range, and one such value must
+    not stop the batch."""
+    n = as_count(v)
+    return n if n is None or 0 <= n <= _INT64_MAX else None
 
 
 def _value(v: Any) -> float | None:
@@ -98,23 +107,12 @@ def flatten(record: dict[str, Any], batch: str, path: str, parser_version: str) 
             "problems": json.dumps(record.get("problems") or [], ensure_ascii=False),
             "repairs": json.dumps(repairs, ensure_ascii=False, default=str),
             "n_repairs": len(repairs),
-            "narrative_items_published": as_count(narrative.get("items_published")),
-            "narrative_applications_received": as_count(narrative.get("applications_received")),
+            "narrative_items_published": _count(narrative.get("items_published")),
+            "narrative_applications_received": _count(narrative.get("applications_received")),
             "parser_version": parser_version,
         }
     if status != "ok":
-        out["quarantine"] = {
-            "report_id": report_id,
-            "batch": batch,
-            "path": path,
-            "sha256": report_id,
-            "format": src.get("format"),
-            "status": status,
-            "reason": _reason(record),
-            "agency_name": name,
-            "year": year,
-            "parser_version": parser_version,
-        }
+        out["quarantine"] = _quarantine_row(record, batch, path, parser_version, status, _reason(record))
 
     app: dict[str, list[Any]] = {
         k: [] for k in ("disposition_code", "applicant_code", "count", "is_repaired")
@@ -136,7 +134,7 @@ def flatten(record: dict[str, Any], batch: str, path: str, parser_version: str) 
                 for col, v in zip(columns, values, strict=False):
                     app["disposition_code"].append(code)
                     app["applicant_code"].append(col)
-                    app["count"].append(as_count(v))
+                    app["count"].append(_count(v))
                     app["is_repaired"].append(repaired(f"applications.{code}.{col}"))
         for item, measures in (record.get("proactive") or {}).items():
             for measure, v in (measures or {}).items():
@@ -153,14 +151,49 @@ def flatten(record: dict[str, Any], batch: str, path: str, parser_version: str) 
             for col, v in zip(outcomes, values, strict=False):
                 rl["group_code"].append(group)
                 rl["outcome_code"].append(col)
-                rl["count"].append(as_count(v))
+                rl["count"].append(_count(v))
                 rl["is_repaired"].append(repaired(f"review_litigation.{group}.{col}"))
 
+    if status == "ok" and out["report"] is not None:
+        filled = {
+            "proactive": sum(v is not None for v in pro["value"]),
+            "applications": sum(v is not None for v in app["count"]),
+            "review_litigation": sum(v is not None for v in rl["count"]),
+        }
+        lost = [t for t in _TABLES if not filled[t]]
+        if lost:  # the structural check would fail on this report alone: quarantine it, not the run
+            problems = [
+                *(record.get("problems") or []),
+                f"status ok but no value at all in {', '.join(lost)}",
+            ]
+            out["report"]["status"] = "partial"
+            out["report"]["problems"] = json.dumps(problems, ensure_ascii=False)
+            out["quarantine"] = _quarantine_row(
+                record, batch, path, parser_version, "partial", "; ".join(problems)
+            )
     keys = {"batch": batch, "report_id": report_id, "agency_id": aid, "year": year}
     out["fact_application"] = _with_keys(app, {**keys, "format_version": fmt})
     out["fact_proactive"] = _with_keys(pro, {**keys, "format_version": fmt})
     out["fact_review_litigation"] = _with_keys(rl, keys)
     return out
+
+
+def _quarantine_row(
+    record: dict[str, Any], batch: str, path: str, parser_version: str, status: str, reason: str
+) -> Row:
+    src = record.get("source") or {}
+    return {
+        "report_id": src.get("sha256"),
+        "batch": batch,
+        "path": path,
+        "sha256": src.get("sha256"),
+        "format": src.get("format"),
+        "status": status,
+        "reason": reason,
+        "agency_name": (record.get("agency") or {}).get("name"),
+        "year": record.get("year"),
+        "parser_version": parser_version,
+    }
 
 
 def _with_keys(cols: dict[str, list[Any]], keys: dict[str, Any]) -> dict[str, list[Any]]:

@@ -24,6 +24,8 @@ FILES = pa.schema(
         ("sha256", pa.string()),
         ("status", pa.string()),  # new | changed | unchanged
         ("first_seen_at", _TS),
+        ("fs_path", pa.binary()),  # the name's bytes relative to the batch (path is UTF-8 text)
+        ("problem", pa.string()),  # why the entry is not read (special file, symlink out…), else null
     ]
 )
 
@@ -34,6 +36,8 @@ RECORDS = pa.schema(
         ("record", pa.binary()),  # the whole record as zlib-compressed JSON (see work.py)
         ("parsed_at", _TS),
         ("parse_seconds", pa.float64()),
+        ("outcome", pa.string()),  # ok | error | timeout | crash: timeouts and crashes are retried
+        ("attempts", pa.int32()),  # parse attempts in a row that timed out or crashed
     ]
 )
 
@@ -64,6 +68,7 @@ REPORT = pa.schema(
         ("parser_version", pa.string()),
         ("parsed_at", _TS),
         ("first_seen_at", _TS),
+        ("last_seen_at", _TS),  # the last run that wrote the batch and found this version
     ]
 )
 
@@ -132,5 +137,16 @@ FACT_TABLES: dict[str, pa.Schema] = {
     "fact_proactive": FACT_PROACTIVE,
     "fact_review_litigation": FACT_REVIEW_LITIGATION,
 }
+
+
+def conform(table: pa.Table, schema: pa.Schema) -> pa.Table:
+    """A table written by an older version of this code, with the columns added since as nulls,
+    in the schema's order and types."""
+    for f in schema:
+        if f.name not in table.column_names:
+            table = table.append_column(f, pa.nulls(table.num_rows, f.type))
+    return table.select(schema.names).cast(schema)
+
+
 #: every table of a generation
 GENERATION_TABLES: dict[str, pa.Schema] = {**FACT_TABLES, "files": FILES, "records": RECORDS}

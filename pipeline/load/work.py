@@ -15,7 +15,7 @@ from typing import Any
 
 from pipeline.load.flatten import flatten
 from pipeline.report import failed_record
-from pipeline.runner import read_limited
+from pipeline.runner import name_is_utf8, read_limited
 
 DEFAULT_PARSER = "pipeline.report:parse_bytes"
 
@@ -45,6 +45,10 @@ def parse_file(abs_path: str, path: str, batch: str, parser: str, parser_version
         record = failed_record(path, f"cannot read the file: {exc.strerror or exc}")
     else:
         record = _parser(parser)(data, path)
+    if not name_is_utf8(abs_path):
+        record.setdefault("problems", []).append(
+            "the file name is not valid UTF-8; its bytes are shown as \\xNN escapes"
+        )
     record["parser_version"] = parser_version  # the run's version is the cache key; see batch.py
     return {
         "record": pack(record),
