@@ -89,5 +89,10 @@ def run(
     run_command(raw_dir=raw_dir, warehouse_dir=warehouse_dir)
 
 
+from pipeline.review.cli import app as _review  # noqa: E402  reviewers' commands: audit, card, export, correct
+
+app.registered_commands += _review.registered_commands
+
+
 if __name__ == "__main__":
     app()

@@ -1,0 +1,274 @@
+"""Report cards: one HTML page per agency-year — its three tables as the form prints them (repaired,
+corrected and failing cells marked), its rates against its peers (same province, same kind), and a
+trend over its years as static SVG (Vega-Altair rendered by vl-convert, no browser). The static
+site (``data/warehouse/site/``) holds a card for every agency-year, an index and the quality report.
+Reads the published warehouse read-only."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from pipeline.record import (
+    APPLICANT_COLUMNS,
+    APPLICANT_LABELS,
+    APPLICATION_ROW_FORMATS,
+    APPLICATION_ROW_LABELS,
+    APPLICATION_ROWS,
+    PROACTIVE_ITEMS,
+    PROACTIVE_MEASURE_LABELS,
+    RL_COLUMN_LABELS,
+    RL_COLUMNS,
+    RL_GROUP_LABELS,
+    RL_GROUPS,
+)
+from pipeline.review.findings import finding_rows, has_table
+from pipeline.review.labels import AGENCY_KIND_ZH
+
+if TYPE_CHECKING:
+    import duckdb
+
+#: the rates a card compares with peers (column of mart_agency_year, Chinese label)
+RATES = (
+    ("granted_rate", "予以公开率"),
+    ("granted_or_partly_rate", "公开及部分公开率"),
+    ("refused_rate", "不予公开率"),
+    ("not_held_rate", "本机关不掌握率"),
+    ("not_processed_rate", "不予处理率"),
+    ("review_correction_rate", "复议纠错率"),
+    ("litigation_correction_rate", "诉讼纠错率"),
+)
+PEER_LEVEL = "province_kind"
+
+
+def slug(agency_id: str, year: int | None = None) -> str:
+    """A file name for an agency(-year): the id with characters unsafe in paths replaced."""
+    base = re.sub(r"[\\/:*?\"<>|\s]+", "_", agency_id).strip("_")
+    return f"{base}_{year}" if year is not None else base
+
+
+@dataclass
+class Cell:
+    value: Any = None
+    repaired: bool = False
+    corrected: bool = False
+    failing: bool = False
+
+    @property
+    def css(self) -> str:
+        return " ".join(
+            c for c, on in (("fail", self.failing), ("corrected", self.corrected), ("repaired", self.repaired)) if on
+        )
+
+
+def _cells(con: duckdb.DuckDBPyConnection, report_id: str) -> dict[str, Cell]:
+    """Every fact cell of a report by dotted path, with its marks."""
+    flag = {t: "is_corrected" if _has_column(con, t, "is_corrected") else "false" for t in _FACT_TABLES}
+    rows = con.execute(
+        f"""
+        select 'applications.' || disposition_code || '.' || applicant_code, "count", is_repaired,
+               {flag["fact_application"]} from fact_application where report_id = $1
+        union all
+        select 'review_litigation.' || group_code || '.' || outcome_code, "count", is_repaired,
+               {flag["fact_review_litigation"]} from fact_review_litigation where report_id = $1
+        union all
+        select 'proactive.' || item_code || '.' || measure_code, value, is_repaired,
+               {flag["fact_proactive"]} from fact_proactive where report_id = $1
+        """,
+        [report_id],
+    ).fetchall()
+    return {path: Cell(v, bool(rep), bool(cor)) for path, v, rep, cor in rows}
+
+
+_FACT_TABLES = ("fact_application", "fact_review_litigation", "fact_proactive")
+
+
+def _has_column(con: duckdb.DuckDBPyConnection, table: str, column: str) -> bool:
+    return bool(
+        con.execute(
+            "select count(*) from duckdb_columns() where table_name = ? and column_name = ? "
+            "and database_name = current_database()",
+            [table, column],
+        ).fetchone()[0]
+    )
+
+
+def _tables(cells: dict[str, Cell], fmt: int | None) -> dict[str, Any]:
+    """The three tables in the form's layout: header and rows of (label, [Cell])."""
+    fmt = fmt or 2021
+    t3 = [
+        (APPLICATION_ROW_LABELS[r], [cells.get(f"applications.{r}.{c}", Cell()) for c in APPLICANT_COLUMNS])
+        for r in APPLICATION_ROWS
+        if fmt in APPLICATION_ROW_FORMATS[r]
+    ]
+    t4 = [
+        (RL_GROUP_LABELS[g], [cells.get(f"review_litigation.{g}.{c}", Cell()) for c in RL_COLUMNS]) for g in RL_GROUPS
+    ]
+    t2 = []
+    for item, (label, measures) in PROACTIVE_ITEMS.get(fmt, PROACTIVE_ITEMS[2021]).items():
+        t2.append(
+            (label, [(PROACTIVE_MEASURE_LABELS[m], cells.get(f"proactive.{item}.{m}", Cell())) for m in measures])
+        )
+    return {
+        "t2": t2,
+        "t3_header": [APPLICANT_LABELS[c] for c in APPLICANT_COLUMNS],
+        "t3": t3,
+        "t4_header": [RL_COLUMN_LABELS[c] for c in RL_COLUMNS],
+        "t4": t4,
+    }
+
+
+def _trend_svg(con: duckdb.DuckDBPyConnection, agency_id: str) -> str | None:
+    """Applications received and handled per year, and the granted rate, as one SVG (None if one year)."""
+    import altair as alt
+    import pandas as pd
+
+    df = con.execute(
+        "select year, new_received, total_processed, granted_rate from mart_agency_year "
+        "where agency_id = ? order by year",
+        [agency_id],
+    ).df()
+    if len(df) < 2:
+        return None
+    long = pd.concat(
+        [
+            pd.DataFrame({"年度": df["year"].astype(str), "指标": "本年新收", "件数": df["new_received"]}),
+            pd.DataFrame({"年度": df["year"].astype(str), "指标": "办理总计", "件数": df["total_processed"]}),
+        ]
+    )
+    font = "Noto Sans CJK SC"
+    counts = (
+        alt.Chart(long, title="申请数量趋势")
+        .mark_line(point=True)
+        .encode(x=alt.X("年度:O"), y=alt.Y("件数:Q"), color=alt.Color("指标:N"))
+        .properties(width=320, height=180)
+    )
+    rate = (
+        alt.Chart(df.assign(年度=df["year"].astype(str), 予以公开率=df["granted_rate"]), title="予以公开率")
+        .mark_bar()
+        .encode(x=alt.X("年度:O"), y=alt.Y("予以公开率:Q", axis=alt.Axis(format="%")))
+        .properties(width=200, height=180)
+    )
+    chart = alt.hconcat(counts, rate).configure(font=font)
+    return chart.to_svg()
+
+
+def _peers(con: duckdb.DuckDBPyConnection, agency_id: str, year: int) -> list[dict[str, Any]]:
+    rows = con.execute(
+        "select metric, value, rank_desc, peer_n, peer_median, peer_group from mart_cross_agency "
+        "where agency_id = ? and year = ? and peer_level = ?",
+        [agency_id, year, PEER_LEVEL],
+    ).fetchall()
+    by = {r[0]: r for r in rows}
+    out = []
+    for metric, label in RATES:
+        r = by.get(metric)
+        out.append(
+            {
+                "metric": label,
+                "value": None if not r or r[1] is None else f"{r[1]:.1%}",
+                "rank": f"{r[2]} / {r[3]}" if r and r[2] is not None else "",
+                "median": None if not r or r[4] is None else f"{r[4]:.1%}",
+                "group": r[5] if r else "",
+            }
+        )
+    return out
+
+
+def card_context(con: duckdb.DuckDBPyConnection, agency_id: str, year: int) -> dict[str, Any] | None:
+    """Everything one card shows (None if the agency has no current report that year)."""
+    rep = con.execute(
+        "select report_id, agency_name, province, city, county, agency_kind, format_version, path, status, n_repairs "
+        "from report where agency_id = ? and year = ? and is_current",
+        [agency_id, year],
+    ).fetchone()
+    if rep is None:
+        return None
+    report_id, name, province, city, county, kind, fmt, path, status, n_repairs = rep
+    cells = _cells(con, report_id)
+    findings = finding_rows(con, "f.report_id = ?", [report_id])
+    for f in findings:
+        for c in (f["cells"] or "").split(","):
+            if c in cells:
+                cells[c].failing = True
+    years = [r[0] for r in con.execute("select year from mart_agency_year where agency_id = ? order by year", [agency_id]).fetchall()]
+    corrections = []
+    if has_table(con, "correction"):
+        corrections = con.execute(
+            "select cell, parsed_value, value, status, reason, who from correction where report_id = ? and action = 'correct'",
+            [report_id],
+        ).fetchall()
+    return {
+        "agency_id": agency_id,
+        "name": name,
+        "year": year,
+        "years": years,
+        "region": " ".join(p for p in (province, city, county) if p),
+        "kind": AGENCY_KIND_ZH.get(kind, kind),
+        "format_version": fmt,
+        "path": path,
+        "status": status,
+        "n_repairs": n_repairs,
+        "tables": _tables(cells, fmt),
+        "findings": findings,
+        "peers": _peers(con, agency_id, year),
+        "trend_svg": _trend_svg(con, agency_id),
+        "corrections": corrections,
+        "slug": slug,
+        "generated": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+    }
+
+
+def write_card(con: duckdb.DuckDBPyConnection, agency_id: str, year: int, path: Path) -> Path | None:
+    from pipeline.review.render import render
+
+    ctx = card_context(con, agency_id, year)
+    return None if ctx is None else render("card.html.j2", path, **ctx)
+
+
+def find_agency(con: duckdb.DuckDBPyConnection, agency: str) -> list[tuple[str, int]]:
+    """(agency_id, year) of the current reports of an agency named by id or (part of) its name."""
+    return con.execute(
+        "select agency_id, year from report where is_current and (agency_id = $1 or agency_name = $1 "
+        "or agency_name like '%' || $1 || '%') order by agency_id, year",
+        [agency],
+    ).fetchall()
+
+
+def write_site(con: duckdb.DuckDBPyConnection, site: Path, warehouse: str = "") -> dict[str, int]:
+    """Every card, an index and the quality report into ``site`` (built aside, then swapped in)."""
+    from pipeline.review.quality_report import write_quality_report
+    from pipeline.review.render import render
+
+    tmp = site.with_name(site.name + ".new")
+    shutil.rmtree(tmp, ignore_errors=True)
+    rows = con.execute(
+        "select agency_id, agency_name, year, province, city, agency_kind, n_findings_error, n_findings_warn "
+        "from mart_agency_year order by province, city, agency_name, year"
+    ).fetchall()
+    cards = 0
+    for agency_id, _name, year, *_ in rows:
+        if write_card(con, agency_id, year, tmp / "cards" / f"{slug(agency_id, year)}.html"):
+            cards += 1
+    n_findings = write_quality_report(con, tmp / "quality.html", warehouse)
+    render(
+        "index.html.j2",
+        tmp / "index.html",
+        rows=rows,
+        slug=slug,
+        kinds=AGENCY_KIND_ZH,
+        n_findings=n_findings,
+        warehouse=warehouse,
+        generated=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+    )
+    old = site.with_name(site.name + ".old")
+    shutil.rmtree(old, ignore_errors=True)
+    if site.exists():
+        site.rename(old)
+    tmp.rename(site)
+    shutil.rmtree(old, ignore_errors=True)
+    return {"cards": cards, "findings": n_findings}
