@@ -42,20 +42,27 @@ class Scope:
         return " and ".join(sql), params
 
     def title(self) -> str:
-        who = self.region or ("、".join(self.agencies[:3]) + ("等" if len(self.agencies) > 3 else "")) or "全部机关"
+        who = (
+            self.region
+            or ("、".join(self.agencies[:3]) + ("等" if len(self.agencies) > 3 else ""))
+            or "全部机关"
+        )
         year = f"{self.year}年度" if self.year else "各年度"
         return f"{who}{year}政府信息公开工作年度报告审核情况"
 
     def label(self) -> str:
-        return "；".join(
-            p
-            for p in (
-                f"地区 {self.region}" if self.region else "",
-                f"年度 {self.year}" if self.year else "",
-                f"机关 {'、'.join(self.agencies)}" if self.agencies else "",
+        return (
+            "；".join(
+                p
+                for p in (
+                    f"地区 {self.region}" if self.region else "",
+                    f"年度 {self.year}" if self.year else "",
+                    f"机关 {'、'.join(self.agencies)}" if self.agencies else "",
+                )
+                if p
             )
-            if p
-        ) or "全部"
+            or "全部"
+        )
 
 
 @dataclass

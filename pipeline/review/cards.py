@@ -61,7 +61,9 @@ class Cell:
     @property
     def css(self) -> str:
         return " ".join(
-            c for c, on in (("fail", self.failing), ("corrected", self.corrected), ("repaired", self.repaired)) if on
+            c
+            for c, on in (("fail", self.failing), ("corrected", self.corrected), ("repaired", self.repaired))
+            if on
         )
 
 
@@ -106,12 +108,16 @@ def _tables(cells: dict[str, Cell], fmt: int | None) -> dict[str, Any]:
         if fmt in APPLICATION_ROW_FORMATS[r]
     ]
     t4 = [
-        (RL_GROUP_LABELS[g], [cells.get(f"review_litigation.{g}.{c}", Cell()) for c in RL_COLUMNS]) for g in RL_GROUPS
+        (RL_GROUP_LABELS[g], [cells.get(f"review_litigation.{g}.{c}", Cell()) for c in RL_COLUMNS])
+        for g in RL_GROUPS
     ]
     t2 = []
     for item, (label, measures) in PROACTIVE_ITEMS.get(fmt, PROACTIVE_ITEMS[2021]).items():
         t2.append(
-            (label, [(PROACTIVE_MEASURE_LABELS[m], cells.get(f"proactive.{item}.{m}", Cell())) for m in measures])
+            (
+                label,
+                [(PROACTIVE_MEASURE_LABELS[m], cells.get(f"proactive.{item}.{m}", Cell())) for m in measures],
+            )
         )
     return {
         "t2": t2,
@@ -154,7 +160,28 @@ def _trend_svg(con: duckdb.DuckDBPyConnection, agency_id: str) -> str | None:
         .properties(width=200, height=180)
     )
     chart = alt.hconcat(counts, rate).configure(font=font)
-    return chart.to_svg()
+    return svg(chart.to_dict())
+
+
+def svg(spec: dict[str, Any]) -> str:
+    """A Vega-Lite spec as SVG, rendered by vl-convert (no browser). The system's CJK fonts are
+    registered when present so the labels are measured with the font that will draw them."""
+    import vl_convert as vlc
+
+    _register_fonts(vlc)
+    return vlc.vegalite_to_svg(spec)
+
+
+_FONTS_DONE: list[bool] = []
+
+
+def _register_fonts(vlc: Any) -> None:
+    if _FONTS_DONE:
+        return
+    _FONTS_DONE.append(True)
+    for d in ("/usr/share/fonts/opentype/noto", "/usr/share/fonts/truetype/noto"):
+        if Path(d).is_dir():
+            vlc.register_font_directory(d)
 
 
 def _peers(con: duckdb.DuckDBPyConnection, agency_id: str, year: int) -> list[dict[str, Any]]:
@@ -195,7 +222,12 @@ def card_context(con: duckdb.DuckDBPyConnection, agency_id: str, year: int) -> d
         for c in (f["cells"] or "").split(","):
             if c in cells:
                 cells[c].failing = True
-    years = [r[0] for r in con.execute("select year from mart_agency_year where agency_id = ? order by year", [agency_id]).fetchall()]
+    years = [
+        r[0]
+        for r in con.execute(
+            "select year from mart_agency_year where agency_id = ? order by year", [agency_id]
+        ).fetchall()
+    ]
     corrections = []
     if has_table(con, "correction"):
         corrections = con.execute(

@@ -13,7 +13,9 @@ import typer
 if TYPE_CHECKING:
     import duckdb
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, help="Reviewers: audit, cards, exports, corrections.")
+app = typer.Typer(
+    add_completion=False, no_args_is_help=True, help="Reviewers: audit, cards, exports, corrections."
+)
 
 WarehouseOpt = Annotated[
     Path | None, typer.Option("--warehouse", help="warehouse file (default: $OGI_WAREHOUSE_DIR/ogi.duckdb)")
@@ -111,7 +113,9 @@ def correct(
     file: Annotated[str | None, typer.Option(help="source file as in report.path, e.g. sample/x.txt")] = None,
     agency: Annotated[str | None, typer.Option(help="agency name (with --year) instead of --file")] = None,
     year: Annotated[int | None, typer.Option(help="report year")] = None,
-    confirm: Annotated[str | None, typer.Option(help="confirm the finding of this rule as a source error")] = None,
+    confirm: Annotated[
+        str | None, typer.Option(help="confirm the finding of this rule as a source error")
+    ] = None,
     warehouse: WarehouseOpt = None,
 ) -> None:
     """Record a correction (or a confirmed source error) in data/corrections/corrections.csv."""

@@ -59,6 +59,7 @@ def finding_rows(
         row["severity_zh"] = SEVERITY_ZH.get(row["severity"], row["severity"])
         row["kind_zh"] = KIND_ZH.get(row["kind"], row["kind"])
         row["cells_zh"] = cells_zh(row["cells"])
+        row["cells_short"] = cells_zh(row["cells"], most=4)
         row["where"] = where_zh(row["page"], row["line"])
         row["expected"] = num(row["expected"])
         row["observed"] = num(row["observed"])

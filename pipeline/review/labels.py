@@ -65,7 +65,13 @@ AGENCY_KIND_ZH = {
 }
 _SECTION_ZH = {"applications": "表三", "review_litigation": "表四", "proactive": "表二", "narrative": "正文"}
 _ITEM_LABELS = {code: label for items in PROACTIVE_ITEMS.values() for code, (label, _) in items.items()}
-_TOP_ZH = {"agency.name": "机关名称", "year": "报告年度", "format_version": "报表格式"}
+_TOP_ZH = {
+    "agency.name": "机关名称",
+    "year": "报告年度",
+    "format_version": "报表格式",
+    "narrative.applications_received": "正文 所述收到申请件数",
+    "narrative.items_published": "正文 所述主动公开信息条数",
+}
 
 
 def rule_zh(rule_id: str) -> str:
@@ -92,9 +98,13 @@ def cell_zh(cell: str) -> str:
     return prefix + cell
 
 
-def cells_zh(cells: str | None) -> str:
-    """A finding's comma-separated cells, each in Chinese, joined by 、."""
-    return "、".join(cell_zh(c) for c in (cells or "").split(",") if c)
+def cells_zh(cells: str | None, most: int = 0) -> str:
+    """A finding's comma-separated cells, each in Chinese, joined by 、; with ``most``, a long list
+    shows its first cells, … and the last (the total), and the count."""
+    names = [cell_zh(c) for c in (cells or "").split(",") if c]
+    if most and len(names) > most:
+        return "、".join(names[: most - 1]) + f"…{names[-1]}（共{len(names)}格）"
+    return "、".join(names)
 
 
 def where_zh(page: int | None, line: int | None) -> str:

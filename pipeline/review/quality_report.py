@@ -34,9 +34,7 @@ def with_cells(con: duckdb.DuckDBPyConnection, rows: list[dict[str, Any]]) -> li
     cache: dict[str, dict[str, Any]] = {}
     for r in rows:
         values = cache.setdefault(r["report_id"], cell_values(con, r["report_id"]) if r["report_id"] else {})
-        r["cell_list"] = [
-            (cell_zh(c), c, values.get(c)) for c in (r["cells"] or "").split(",") if c
-        ]
+        r["cell_list"] = [(cell_zh(c), c, values.get(c)) for c in (r["cells"] or "").split(",") if c]
     return rows
 
 

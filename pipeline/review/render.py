@@ -27,8 +27,8 @@ def fmt_number(v: Any) -> str:
     return str(v)
 
 
-def render(template: str, path: Path, **context: Any) -> Path:
-    """Render ``template`` to ``path`` (UTF-8), creating folders."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(env().get_template(template).render(**context), encoding="utf-8")
-    return path
+def render(template: str, out: Path, /, **context: Any) -> Path:
+    """Render ``template`` to ``out`` (UTF-8), creating folders."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(env().get_template(template).render(**context), encoding="utf-8")
+    return out
