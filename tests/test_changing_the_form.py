@@ -43,7 +43,7 @@ DIFFS = _diffs()
 @pytest.fixture
 def copy(tmp_path: Path) -> Path:
     """The parts of the project a change touches, copied (no caches)."""
-    for part in ("pipeline", "sql", "expectations"):
+    for part in ("pipeline", "sql", "expectations", "docs"):
         shutil.copytree(REPO / part, tmp_path / part, ignore=shutil.ignore_patterns("__pycache__"))
     return tmp_path
 
@@ -116,7 +116,8 @@ def test_2_a_new_identity_rule(copy: Path, tmp_path: Path):
         "print(json.dumps({'written': written, 'assets': rule.assets, 'found': found}, ensure_ascii=False))\n"
     )
     out = json.loads(_python(copy, code, str(tmp_path / "records.json")))
-    assert out["written"] == ["fact_proactive.json"]  # the second file of the change, generated
+    assert out["written"] == ["fact_proactive.json", "form.md"]  # generated: the suite, the docs table
+    assert NEW_RULE in (copy / "docs" / "form.md").read_text(encoding="utf-8")
     assert out["assets"] == ["core_ogi__facts"]  # a Dagster check of its own
     suite = json.loads((copy / "expectations" / "fact_proactive.json").read_text(encoding="utf-8"))
     added = [e for e in suite["expectations"] if e["meta"]["rule_id"] == NEW_RULE]
