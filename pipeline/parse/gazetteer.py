@@ -22,7 +22,7 @@ MUNICIPALITIES = {"11": "北京市", "12": "天津市", "31": "上海市", "50":
 class Place:
     code: str  # 6 digits
     name: str
-    level: int  # 1 province, 2 city, 3 county
+    level: int  # 1 province, 2 city, 3 county; negative: a namesake known only to its province
 
     @property
     def province_code(self) -> str:
@@ -102,6 +102,10 @@ class Region:
 
 def _region_of(p: Place) -> Region:
     pl = places()
+    if p.level < 0:  # a namesake known only to its province (see _best)
+        prov = pl.get(p.code)
+        province = prov.name if prov else MUNICIPALITIES.get(p.code[:2])
+        return Region(province, None, p.name if p.level == -3 else None, p.code)
     prov = pl.get(p.province_code)
     province = prov.name if prov else MUNICIPALITIES.get(p.code[:2])
     if p.level == 1:
@@ -143,10 +147,14 @@ def locate(name: str, context: str = "") -> Region:
             # keep only places inside what the name already said (省 → 市 → 县)
             parent = chain[-1]
             inside = [c for c in cands if c.level > parent.level and c.code.startswith(_prefix(parent))]
-            if inside:
-                chain.append(_best(inside, context))
+            best = _best(inside, context) if inside else None
+            if best is not None:
+                chain.append(best)
             continue
-        chain.append(_best(cands, context))
+        best = _best(cands, context)
+        if best is None:
+            return Region()
+        chain.append(best)
     return _region_of(chain[-1])
 
 
@@ -154,12 +162,16 @@ def _prefix(p: Place) -> str:
     return p.code[:2] if p.level == 1 else p.code[:4] if p.level == 2 else p.code
 
 
-def _best(cands: list[Place], context: str) -> Place:
+def _best(cands: list[Place], context: str) -> Place | None:
     # 上海市 is both the province (310000) and its city (310100): the name means the province
     codes = {c.code for c in cands}
     cands = [c for c in cands if not ({c.province_code, c.city_code} - {c.code}) & codes] or cands
-    if len(cands) == 1 or not context:
-        return min(cands, key=lambda c: c.level) if len(cands) > 1 else cands[0]
+    if len(cands) == 1:
+        return cands[0]
+    top = min(c.level for c in cands)
+    cands = [c for c in cands if c.level == top]  # '吉林' the province before '吉林市'
+    if len(cands) == 1:
+        return cands[0]
     pl = places()
 
     def support(c: Place) -> int:
@@ -170,7 +182,16 @@ def _best(cands: list[Place], context: str) -> Place:
                 score += context.count(parent.name) * 2 + context.count(short_name(parent.name))
         return score
 
-    return max(cands, key=lambda c: (support(c), -c.level))
+    scored = sorted(((support(c), c) for c in cands), key=lambda x: -x[0])
+    if scored[0][0] == 0 or scored[0][0] == scored[1][0]:
+        # namesakes (南山区 in 深圳 and in 鹤岗) the text does not tell apart: no guess, but what
+        # they share (鼓楼区 in 南京 and in 徐州: 江苏省) is known
+        tied = [c for sc, c in scored if sc == scored[0][0]]
+        provinces = {c.province_code for c in tied}
+        if len(provinces) == 1 and tied[0].level > 1:
+            return Place(provinces.pop(), tied[0].name, -tied[0].level)
+        return None
+    return scored[0][1]
 
 
 def locate_in_text(text: str, min_mentions: int = 2) -> Region:

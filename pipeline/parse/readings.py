@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
+from itertools import accumulate
 from math import comb
 
 from pipeline.extract.document import Line
@@ -49,26 +50,31 @@ def _splits(digits: str, k: int) -> list[list[str]]:
     return out
 
 
-_SPLITTABLE = re.compile(r"^([+\-]?)(\d+)(?:万元|元)?$")
+_SPLITTABLE = re.compile(r"^([+\-]?)(\d+)(\.\d+)?(?:万元|元)?$")
 
 
 MAX_SUM_SPLITS = 64
 
 
-def sum_splits(digits: str, n: int, group: int) -> list[tuple[int, ...]]:
+def sum_splits(digits: str, n: int, group: int, bounds: tuple[int, ...] = ()) -> list[tuple[int, ...]]:
     """Cuts of a digit string into ``n`` numbers (no leading zeros) in groups of ``group`` whose
     last number is the sum of the group's others. Enumerated lazily with pruning: the last total
     is a suffix of the string; every part is at most its group's total; a group's total is
-    forced once its parts are chosen. Returns [] when there is none (or the search is too big:
-    then nothing is guessed)."""
+    forced once its parts are chosen. ``bounds``: positions that must be cuts (spaces the source
+    printed between digit runs). Returns [] when there is none (or the search is too big: then
+    nothing is guessed)."""
     out: list[tuple[int, ...]] = []
+
+    def crosses(a: int, b: int) -> bool:
+        return any(a < x < b for x in bounds)
+
     budget = [50_000]  # nodes visited; a pathological run gives up rather than stall
 
     def last_group(pos: int, acc: list[int]) -> None:
         rest = digits[pos:]
         for lt in range(1, len(rest) - (group - 1) + 1):
             t = rest[len(rest) - lt :]
-            if len(t) > 1 and t[0] == "0":
+            if (len(t) > 1 and t[0] == "0") or crosses(len(digits) - lt, len(digits)):
                 continue
             total = int(t)
             fill(pos, len(digits) - lt, group - 1, total, len(t), [], acc)
@@ -81,12 +87,12 @@ def sum_splits(digits: str, n: int, group: int) -> list[tuple[int, ...]]:
             return
         if left == 1:
             piece = digits[pos:stop]
-            if piece and not (len(piece) > 1 and piece[0] == "0") and int(piece) == remaining:
+            if piece and not (len(piece) > 1 and piece[0] == "0") and not crosses(pos, stop) and int(piece) == remaining:
                 out.append(tuple([*acc, *parts, remaining, sum(parts) + remaining]))
             return
         for end in range(pos + 1, min(stop - left + 1, pos + width) + 1):
             piece = digits[pos:end]
-            if len(piece) > 1 and piece[0] == "0":
+            if (len(piece) > 1 and piece[0] == "0") or crosses(pos, end):
                 break
             v = int(piece)
             if v > remaining:
@@ -107,14 +113,14 @@ def sum_splits(digits: str, n: int, group: int) -> list[tuple[int, ...]]:
                 return
             if left == 0:
                 t = str(sum(chosen))
-                if digits.startswith(t, p):
+                if digits.startswith(t, p) and not crosses(p, p + len(t)):
                     first_groups(p + len(t), groups_left - 1, [*acc, *chosen, int(t)])
                 return
             widest = max((len(str(c)) for c in chosen), default=1)
             after = left - 1 + widest + (groups_left - 1) * group
             for end in range(p + 1, len(digits) - after + 1):
                 piece = digits[p:end]
-                if len(piece) > 1 and piece[0] == "0":
+                if (len(piece) > 1 and piece[0] == "0") or crosses(p, end):
                     break
                 chosen.append(int(piece))
                 parts(end, left - 1)
@@ -127,16 +133,33 @@ def sum_splits(digits: str, n: int, group: int) -> list[tuple[int, ...]]:
     return out if budget[0] > 0 else []
 
 
+def _owner(toks: list[Tok], parts: tuple[int, ...]) -> list[Tok]:
+    """The token each cut part came from (for provenance)."""
+    out, k, used = [], 0, 0
+    for p in parts:
+        while k < len(toks) - 1 and used >= len(toks[k].text):
+            k, used = k + 1, 0
+        out.append(toks[k])
+        used += len(str(p))
+    return out
+
+
 def _is_int_tok(t: Tok) -> bool:
     """A number token that may be several cells run together: digits, with a sign ('+50' is
     +5|0 in a 本年增/减 row) or a unit ('4126800元') allowed around them."""
     return t.kind == "num" and _SPLITTABLE.match(t.text) is not None
 
 
-def _digits(t: Tok) -> tuple[str, str]:
+def _digits(t: Tok) -> tuple[str, str, str]:
+    """(sign, integer digits, decimal part): a run's sign belongs to its first cell, its decimals
+    to its last ('070167303.35' = 0 projects | 70167303.35 元)."""
     m = _SPLITTABLE.match(t.text)
     assert m is not None
-    return m.group(1), m.group(2)
+    return m.group(1), m.group(2), m.group(3) or ""
+
+
+def _value(s: str) -> int | Decimal:
+    return Decimal(s) if "." in s else int(s)
 
 
 def readings(toks: list[Tok], n: int, *, max_missing: int = 2, group: int = 0) -> list[Reading]:
@@ -153,22 +176,25 @@ def readings(toks: list[Tok], n: int, *, max_missing: int = 2, group: int = 0) -
         # the common case: one token per cell. Re-cutting digits here would only ever "explain
         # away" a real inconsistency of the source, so the plain reading is the only one.
         return [Reading(tuple(t.value if t.kind == "num" else None for t in toks), tuple(toks), 0, ())]
-    if group and len(toks) == 1 and toks[0].kind == "num" and toks[0].text.isdigit() and len(toks[0].text) > n:
-        run = toks[0]
-        cuts = sum_splits(run.text, n, group)
+    if group and len(toks) < n and all(t.kind == "num" and t.text.isdigit() and t.pos < 0 for t in toks):
+        # digit runs that must be cut into n cells: cut only where the totals hold, however long
+        digits = "".join(t.text for t in toks)
+        bounds = tuple(accumulate(len(t.text) for t in toks[:-1]))
+        cuts = sum_splits(digits, n, group, bounds) if len(digits) >= n else []
         if cuts:
             note = "the only cut" if len(cuts) == 1 else f"one of {len(cuts)} cuts"
+            shown = " ".join(t.text for t in toks)
             return [
                 Reading(
                     tuple(parts),
-                    (run,) * n,
-                    n - 1,
-                    (f"digits {run.text!r} read as {'|'.join(map(str, parts))} (cells run together; {note} "
+                    tuple(_owner(toks, parts)),
+                    n - len(toks),
+                    (f"digits {shown!r} read as {'|'.join(map(str, parts))} (cells run together; {note} "
                      f"that satisfies the totals)",),
                 )
                 for parts in cuts
             ]
-        if comb(len(run.text) - 1, n - 1) > MAX_READINGS:
+        if len(toks) == 1 and comb(len(digits) - 1, n - 1) > MAX_READINGS:
             return []  # a long run that no cut makes add up: unreadable, not guessed
     # damaged rows repeat (a lost column leaves '0 0 0 0 0 0' in row after row, report after
     # report): enumerate once per token pattern, then point the readings at these tokens
@@ -214,7 +240,7 @@ def _readings(toks: list[Tok], n: int, *, max_missing: int = 2) -> list[Reading]
         if t.kind == "blank":
             walk(i + 1, [*vals, None], [*srcs, t], cost, notes)
             return
-        sign, digits = _digits(t) if _is_int_tok(t) else ("", "")
+        sign, digits, decimals = _digits(t) if _is_int_tok(t) else ("", "", "")
         if not (len(digits) > 1 and digits[0] == "0" and not t.cell):
             # in free text '00' is two cells run together, never a number with a leading zero
             walk(i + 1, [*vals, t.value], [*srcs, t], cost, notes)
@@ -222,10 +248,10 @@ def _readings(toks: list[Tok], n: int, *, max_missing: int = 2) -> list[Reading]
             room = n - len(vals) - (len(toks) - i - 1)  # cells this token may stand for
             for k in range(2, min(len(digits), max(room, 0)) + 1):
                 for parts in _splits(digits, k):
-                    parts = [sign + parts[0], *parts[1:]]
+                    parts = [sign + parts[0], *parts[1:-1], parts[-1] + decimals]
                     walk(
                         i + 1,
-                        [*vals, *(int(p) for p in parts)],
+                        [*vals, *(_value(p) for p in parts)],
                         [*srcs, *([t] * k)],
                         cost + (3 if t.cell else 1) * (k - 1),
                         [*notes, f"digits {t.text!r} read as {'|'.join(parts)} (cells run together)"],

@@ -40,6 +40,17 @@ def detect_format(lines: list[Line]) -> int | None:
     return 2021 if n21 >= n19 else 2019
 
 
+def _signs_in_place(r, measures: tuple[str, ...] | list[str]) -> bool:
+    """Only 本年增/减 is printed with a sign: a reading that puts a signed number (the start of a
+    token '+60', '-2') in any other measure is not a reading of this row."""
+    for k, src in enumerate(r.sources):
+        if src is None or src.text[:1] not in "+-" or (k and r.sources[k - 1] is src):
+            continue
+        if measures[k] != "items_change":
+            return False
+    return True
+
+
 def read_table2(lines: list[Line], fallback_fmt: int) -> Table2:
     out = Table2(fmt=detect_format(lines))
     fmt = out.fmt or fallback_fmt
@@ -68,7 +79,11 @@ def read_table2(lines: list[Line], fallback_fmt: int) -> Table2:
         toks = toks[idx[0] : idx[-1] + 1] if idx else []
         values: list[Decimal | None] = [None] * len(measures)
         if toks:
-            opts = readings(toks, len(measures), max_missing=len(measures) - 1)
+            opts = [
+                r
+                for r in readings(toks, len(measures), max_missing=len(measures) - 1)
+                if _signs_in_place(r, measures)
+            ]
             # a short row fills its first measures; the rest were left blank
             opts.sort(key=lambda r: (r.cost, r.gaps and -min(r.gaps)))
             if opts:
