@@ -84,7 +84,7 @@ def run(
     ] = None,
 ) -> None:
     """Run the nightly job once, in process, and print a summary."""
-    from pipeline.load.run_cli import run_command
+    from pipeline.run_cli import run_command
 
     run_command(raw_dir=raw_dir, warehouse_dir=warehouse_dir)
 

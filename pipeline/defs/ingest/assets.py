@@ -55,9 +55,12 @@ def raw_ogi__files(context: dg.AssetExecutionContext, ogi: OgiResource) -> dg.Ma
     """File inventory of a batch: every file under data/raw/<batch>/ with its sha256, marked new,
     changed or unchanged against the batch's last good generation, and how many distinct contents
     are due for parsing (not in the parse cache for the current parser version)."""
+    from pipeline.defs.ingest.recovery import mark_process, recover
     from pipeline.load import inventory
 
     layout, version = ogi.layout, ogi.parse_settings().parser_version
+    mark_process(context)
+    released = recover(context.instance, layout, context.run_id, log=context.log.warning)
     rows, t0 = [], time.perf_counter()
     for batch in _existing(context, ogi):
         inv = inventory.scan(layout, batch, version)
@@ -75,8 +78,8 @@ def raw_ogi__files(context: dg.AssetExecutionContext, ogi: OgiResource) -> dg.Ma
         )
         context.log.info(f"{batch}: {inv.files} files, {inv.counts}, {inv.removed} removed, {inv.due} due")
     totals = {
-        k: sum(r[k] for r in rows)
-        for k in ("files", "new", "changed", "unchanged", "removed", "hashed", "due")
+        k: sum(r.get(k, 0) for r in rows)
+        for k in ("files", "new", "changed", "unchanged", "refused", "removed", "hashed", "due")
     }
     _tag_run(
         context,
@@ -91,6 +94,8 @@ def raw_ogi__files(context: dg.AssetExecutionContext, ogi: OgiResource) -> dg.Ma
             **{k: dg.MetadataValue.int(v) for k, v in totals.items()},
             "batches": dg.MetadataValue.md(_md_table(rows)),
             "seconds": dg.MetadataValue.float(round(time.perf_counter() - t0, 3)),
+            "released_dead_runs": dg.MetadataValue.int(len(released.runs)),
+            "stray_build_files_deleted": dg.MetadataValue.int(len(released.files)),
         }
     )
 
@@ -131,6 +136,7 @@ def core_ogi__reports(context: dg.AssetExecutionContext, ogi: OgiResource) -> dg
                 "new_in_quarantine": res.newly_quarantined,
                 "timeouts": res.timeouts,
                 "crashes": res.crashes,
+                "refused": res.refused,
                 "written": res.written,
                 "statuses": res.statuses,
                 "seconds": round(res.seconds.get("total", 0.0), 2),
@@ -150,6 +156,7 @@ def core_ogi__reports(context: dg.AssetExecutionContext, ogi: OgiResource) -> dg
         "new_in_quarantine",
         "timeouts",
         "crashes",
+        "refused",
     )
     totals = {k: sum(r[k] for r in rows) for k in keys}
     _tag_run(

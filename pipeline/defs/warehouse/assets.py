@@ -11,6 +11,7 @@ from collections.abc import Iterator
 import dagster as dg
 
 from pipeline.defs.ingest.assets import core_ogi__reports
+from pipeline.defs.ingest.recovery import mark_process
 from pipeline.defs.resources import DUCKDB_POOL, OgiResource
 
 QUALITY_FINDINGS = dg.AssetKey("out_quality__findings")
@@ -42,6 +43,7 @@ def core_ogi__facts(context: dg.AssetExecutionContext, ogi: OgiResource) -> Iter
     When the inputs (batch generations, versions, SQL, suites, code) are those of the published
     warehouse, nothing is built and the warehouse stages downstream are skipped: a night with
     nothing new leaves ogi.duckdb as it is, byte for byte. ogi_warehouse_job always rebuilds."""
+    mark_process(context)  # this step holds the writer slot: say which process it is
     from pipeline.load.warehouse import build_core, fingerprint, published_build, snapshot
 
     t0 = time.perf_counter()
@@ -87,6 +89,7 @@ def core_ogi__facts(context: dg.AssetExecutionContext, ogi: OgiResource) -> Iter
 def out_ogi__dims(context: dg.AssetExecutionContext, ogi: OgiResource) -> dg.MaterializeResult:
     """dim_agency (one agency across name variants), dim_disposition (row codes, labels, groups,
     forms), dim_applicant, dim_proactive_measure, dim_review_litigation."""
+    mark_process(context)  # this step holds the writer slot: say which process it is
     from pipeline.load.warehouse import build_dims
 
     t0 = time.perf_counter()
@@ -112,6 +115,7 @@ def out_ogi__marts(context: dg.AssetExecutionContext, ogi: OgiResource) -> dg.Ma
     """mart_agency_year (volumes, rates, table 二, quality flags), mart_cross_agency (ranks and
     percentiles within province / city / kind / year, peer medians), mart_yoy (changes between
     consecutive years, carry-over link) and mart_disposition_mix (long, comparable across forms)."""
+    mark_process(context)  # this step holds the writer slot: say which process it is
     from pipeline.load.warehouse import build_marts
 
     t0 = time.perf_counter()
@@ -136,6 +140,7 @@ def out_ogi__warehouse(context: dg.AssetExecutionContext, ogi: OgiResource) -> d
     """The published warehouse, data/warehouse/ogi.duckdb: this run's working file, checked (opens
     in the DuckDB 1.x CLI, every table and column commented) and renamed over the previous one.
     Analysts read the previous file until the rename; a failed run never replaces it."""
+    mark_process(context)  # this step holds the writer slot: say which process it is
     from pipeline.load.warehouse import publish
 
     t0 = time.perf_counter()
