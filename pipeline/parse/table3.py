@@ -328,6 +328,10 @@ def _pick(codes: list[str], pointer: int, count: dict[str, int]) -> str | None:
     ahead = [c for c in codes if ORDER[c] > pointer and not count.get(c)]
     if ahead:
         return min(ahead, key=ORDER.get)
+    # a row printed out of the form's order (converters swap rows): its own label still names it
+    behind = [c for c in codes if not count.get(c)]
+    if len(behind) == 1:
+        return behind[0]
     return None
 
 

@@ -30,12 +30,14 @@ _SIGNED_RUN = re.compile(r"^[+\-]?\d+(?:[+\-]\d+)+$")
 _RUN_PIECE = re.compile(r"[+\-]?[\d.,]+(?:万元|元)?")
 # a cell printed as one of these holds no number
 _EMPTY_MARKS = {"", "-", "—", "–", "--", "——", "/", "\\", "无", "空", "—-", "/ /"}
+# a cell OCR or a converter could not read: its place is kept, its value unknown
+_SMUDGES = {"■", "□", "▇", "█", "▉", "▊", "\ufffd", "?", "？", "??", "？？"}
 
 
 # placeholder column headers of converter tools: their digits are not data ('列1', '数据3', 'Column2')
 _PLACEHOLDER = re.compile(r"^(?:列|数据|栏|栏目|字段|项|第|column|col|field|unnamed:?|c)\s*_?\d{1,2}(?:列|栏)?$", re.I)
 # OCR reads 0 as O/〇 and 1 as l/I/|: a word of digits and such look-alikes is a number
-_OCR_DIGITS = re.compile(r"^[\dOo〇○lI|]+$")
+_OCR_DIGITS = re.compile(r"^[\dOo〇○lI|]+(?:[.,][\dOo〇○lI|]+)*$")
 _OCR_MAP = str.maketrans({"O": "0", "o": "0", "〇": "0", "○": "0", "l": "1", "I": "1", "|": "1"})
 
 
@@ -83,7 +85,7 @@ def parse_number(s: str) -> tuple[int | Decimal, str | None] | None:
 
 
 def is_blank_mark(s: str) -> bool:
-    return s in _EMPTY_MARKS or s.strip() in _EMPTY_MARKS
+    return s in _EMPTY_MARKS or s.strip() in _EMPTY_MARKS or s.strip() in _SMUDGES
 
 
 def _run_pieces(run: str) -> tuple | None:
@@ -121,8 +123,8 @@ def _token_for(text: str, line: Line, cell: bool, gap: str) -> list[Tok]:
     if is_placeholder(text):
         return [Tok("text", text, line, cell, gap_before=gap)]
     digits = ocr_number(text, cell)
-    if digits is not None:
-        return [Tok("num", digits, line, cell, int(digits), None, gap)]
+    if digits is not None and (parsed := parse_number(digits)) is not None:
+        return [Tok("num", digits, line, cell, parsed[0], None, gap)]
     c = _classify(text)
     if c[0] == "num":
         return [Tok("num", text, line, cell, c[1], c[2], gap)]
@@ -151,7 +153,7 @@ def _tokenize_line(line: Line) -> list[Tok]:
     if line.cells is not None:
         for cell in line.cells:
             c = cell.strip()
-            if c in _EMPTY_MARKS:
+            if c in _EMPTY_MARKS or c in _SMUDGES:
                 toks.append(Tok("blank", c, line, True, gap_before="\t"))
                 continue
             parsed = parse_number(c)
@@ -167,7 +169,7 @@ def _tokenize_line(line: Line) -> list[Tok]:
                 toks.extend(_token_for(c, line, True, "\t"))
         return toks
     for i, word in enumerate(line.text.split()):
-        if word in _EMPTY_MARKS and word != "无":
+        if (word in _EMPTY_MARKS and word != "无") or word in _SMUDGES:
             toks.append(Tok("blank", word, line, False, gap_before=" " if i else ""))
             continue
         toks.extend(_token_for(word, line, False, " " if i else ""))
