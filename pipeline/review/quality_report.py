@@ -22,6 +22,10 @@ union all
 select 'review_litigation.' || group_code || '.' || outcome_code, "count" from fact_review_litigation where report_id = $1
 union all
 select 'proactive.' || item_code || '.' || measure_code, value from fact_proactive where report_id = $1
+union all
+select 'narrative.applications_received', narrative_applications_received from report where report_id = $1
+union all
+select 'narrative.items_published', narrative_items_published from report where report_id = $1
 """
 
 
