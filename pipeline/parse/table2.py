@@ -76,7 +76,11 @@ def read_table2(lines: list[Line], fallback_fmt: int) -> Table2:
     for code, toks in found.items():
         measures = spec[code][1]
         idx = [k for k, t in enumerate(toks) if t.kind == "num"]
-        toks = toks[idx[0] : idx[-1] + 1] if idx else []
+        cells = [t for t in toks if t.kind in ("num", "blank")]
+        if idx and len(cells) == len(measures) and all(t.cell for t in cells):
+            toks = cells  # one cell per measure: a blank or unreadable cell keeps its place
+        else:
+            toks = toks[idx[0] : idx[-1] + 1] if idx else []
         values: list[Decimal | None] = [None] * len(measures)
         if toks:
             opts = [

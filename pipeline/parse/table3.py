@@ -63,6 +63,10 @@ class Table3:
     end_line: int = 0  # index (into the lines given) after the table
 
 
+# what follows 一、本年新收 in table 三 (labels may be cut anywhere, '上年结' / '转…')
+_CONFIRM = re.compile(r"结转|上年结|予以公开|办理结果")
+
+
 def find_start(lines: list[Line], begin: int = 0) -> int | None:
     """Index of the line holding the 一、本年新收 row label, confirmed by 上年结转 soon after."""
     for i in range(begin, len(lines)):
@@ -71,7 +75,7 @@ def find_start(lines: list[Line], begin: int = 0) -> int | None:
         toks = tokenize_line(lines[i])
         if any(t.kind == "text" and "new_received" in match_rows(t.text) for t in toks):
             window = " ".join(x.text for x in lines[i : i + 16])
-            if "结转" in window:
+            if _CONFIRM.search(window):
                 return i
     return None
 
