@@ -169,7 +169,7 @@ def _assign(
                     rows_of_group = GROUP_ROWS[group]
                     if n is not None and 1 <= n <= len(rows_of_group):
                         cand = rows_of_group[n - 1]
-                        if ORDER[cand] > pointer and count.get(cand, 0) == 0:
+                        if count.get(cand, 0) == 0 and (ORDER[cand] > pointer or cand not in nums):
                             code = cand
                             if not match_rows(t.text):
                                 repairs.append(
