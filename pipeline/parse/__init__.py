@@ -149,6 +149,9 @@ def parse_document(doc: Document) -> dict[str, Any]:
         for c, v in zip(rec["applications"]["columns"], vals, strict=True)
         if v is None and (code in DISPOSITION_ROWS[t3.fmt] or code not in DISPOSITION_ROWS[2021])
     ]
+    t2_unread = [f"proactive.{code}.{m}" for code, item in rec["proactive"].items() for m, v in item.items() if v is None]
+    if t2.found and t2_unread:
+        problems.append(f"table 二: {len(t2_unread)} cell(s) could not be read: {', '.join(t2_unread[:6])}")
     if t3.found and unresolved:
         problems.append(f"table 三: {len(unresolved)} cell(s) could not be read: {', '.join(unresolved[:6])}")
     if year is not None and year < FIRST_YEAR:

@@ -37,14 +37,14 @@ _SMUDGES = {"■", "□", "▇", "█", "▉", "▊", "\ufffd", "?", "？", "??"
 # placeholder column headers of converter tools: their digits are not data ('列1', '数据3', 'Column2')
 _PLACEHOLDER = re.compile(r"^(?:列|数据|栏|栏目|字段|项|第|column|col|field|unnamed:?|c)\s*_?\d{1,2}(?:列|栏)?$", re.I)
 # OCR reads 0 as O/〇 and 1 as l/I/|: a word of digits and such look-alikes is a number
-_OCR_DIGITS = re.compile(r"^[\dOo〇○lI|]+(?:[.,][\dOo〇○lI|]+)*$")
+_OCR_DIGITS = re.compile(r"^[+\-]?[\dOo〇○lI|]+(?:[.,][\dOo〇○lI|]+)*$")
 _OCR_MAP = str.maketrans({"O": "0", "o": "0", "〇": "0", "○": "0", "l": "1", "I": "1", "|": "1"})
 
 
 def ocr_number(s: str, cell: bool) -> str | None:
     """The digits a word stands for when OCR swapped look-alikes in ('1O' -> '10', '〇' -> '0');
     None for a word that is not such a number. A lone letter counts only as a whole cell."""
-    if not _OCR_DIGITS.match(s) or s.isdigit():
+    if not _OCR_DIGITS.match(s) or s.lstrip("+-").isdigit():
         return None
     if not any(ch.isdigit() for ch in s) and not (s in ("〇", "○") or (cell and len(s) == 1)):
         return None
