@@ -10,7 +10,7 @@ Every row gets a status in the ``correction`` table of each build:
 - ``applied``: the fact now holds ``value``; the parsed value is kept in ``parsed_value`` (and in
   the parse cache), the fact is marked ``is_corrected``;
 - ``already_correct``: the parse now reads ``value`` itself: the correction is no longer needed;
-- ``report_changed``: no report with that id any more (the file was changed or removed);
+- ``report_changed``: that report is no longer the version in force (its file changed or is gone);
 - ``unknown_cell``: the report has no such cell;
 - ``confirmed`` / ``no_finding``: a confirmation that matched a finding, or no longer does.
 
@@ -190,7 +190,8 @@ def apply_corrections(con: duckdb.DuckDBPyConnection, path: Path | None = None) 
     con.execute(_CREATE)
     for table, _, _ in _FACTS.values():
         _add_flag(con, table)
-    reports = dict(con.execute("select report_id, path from report").fetchall())
+    # a report version that is no longer current (its file changed) counts as changed
+    reports = dict(con.execute("select report_id, path from report where is_current").fetchall())
     by_path = {p: r for r, p in reports.items()}
     out = []
     for c in rows:
@@ -200,9 +201,10 @@ def apply_corrections(con: duckdb.DuckDBPyConnection, path: Path | None = None) 
             status = "report_changed"
             now = by_path.get(c.path)
             detail = (
-                f"no report {c.report_id[:12]} any more; {c.path} is now report {now[:12]}: check the cell again"
+                f"report {c.report_id[:12]} is no longer in force: {c.path} is now report {now[:12]}; "
+                "check the cell again and record the correction for the new report"
                 if now
-                else f"no report {c.report_id[:12]} in the warehouse (file changed or removed)"
+                else f"report {c.report_id[:12]} is no longer in force (file changed or removed)"
             )
         elif c.action == "correct":
             table, keys, col = _FACTS[c.cell.split(".")[0]]
