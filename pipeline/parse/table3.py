@@ -299,9 +299,10 @@ def _infer_row(pending: list[Tok], pointer: int, nums: dict[str, list[Tok]]) -> 
 def _redistribute(nums: dict[str, list[Tok]], repairs: list[dict]) -> None:
     """Labels first, numbers after (a column-wise extraction): the last label of a run of empty
     rows collects 7k numbers; hand each of the k rows its 7, in order."""
-    order = sorted(nums, key=ORDER.get)
+    order = list(nums)  # as printed: a converter may swap rows, labels and numbers alike
     for idx, code in enumerate(order):
-        k, r = divmod(_count(nums[code]), 7)
+        per_line = _rows_by_line(nums[code])
+        k, r = (len(per_line), 0) if per_line else divmod(_count(nums[code]), 7)
         if k < 2 or r:
             continue
         before: list[str] = []
@@ -313,10 +314,21 @@ def _redistribute(nums: dict[str, list[Tok]], repairs: list[dict]) -> None:
             continue
         numtoks = [t for t in nums[code] if t.kind == "num"]
         for i, target in enumerate([*before, code]):
-            nums[target] = numtoks[i * 7 : (i + 1) * 7]
+            nums[target] = per_line[i] if per_line else numtoks[i * 7 : (i + 1) * 7]
         repairs.append(
             {"where": "applications", "why": f"{7 * k} numbers after {k} row labels dealt out 7 per row in order"}
         )
+
+
+def _rows_by_line(toks: list[Tok]) -> list[list[Tok]]:
+    """The tokens as rows of 7 cells, one per source line (an unreadable cell keeps its place),
+    when every line holds exactly 7; else []."""
+    lines: dict[int, list[Tok]] = {}
+    for t in toks:
+        lines.setdefault(id(t.line), []).append(t)
+    rows = [_trim(ts) if any(t.kind == "num" for t in ts) else [] for ts in lines.values()]
+    rows = [r for r in rows if r]
+    return rows if len(rows) >= 2 and all(len(r) == 7 for r in rows) else []
 
 
 def _count(toks: list[Tok]) -> int:
