@@ -172,3 +172,19 @@ def enumerator(label: str) -> int | None:
     if not m:
         return None
     return int(m.group(1) or m.group(2))
+
+
+# the rows table 三 numbers by themselves: '（二）' is 部分公开 wherever its words went
+_NUMERAL_ROWS = {
+    "（一）": "granted", "（二）": "partially_granted", "（七）": "total_processed",
+    "一、": "new_received", "二、": "carried_over", "四、": "carried_forward",
+}
+_ROW_NUMERAL = re.compile(r"^\s*(?:[(（]\s*([一二七])\s*[)）]|([一二四])\s*、)")
+
+
+def numeral_row(label: str) -> str | None:
+    """The row a label's own numbering names (（一）, （二）, （七）, 一、, 二、, 四、), if any."""
+    m = _ROW_NUMERAL.match(label)
+    if not m:
+        return None
+    return _NUMERAL_ROWS[f"（{m.group(1)}）" if m.group(1) else f"{m.group(2)}、"]

@@ -21,7 +21,15 @@ from functools import lru_cache
 
 from pipeline.extract.document import Line
 from pipeline.parse.identities import fill_table3
-from pipeline.parse.labels import GROUP_ROWS, clean_label, enumerator, fuzzy_row, match_group, match_rows
+from pipeline.parse.labels import (
+    GROUP_ROWS,
+    clean_label,
+    enumerator,
+    fuzzy_row,
+    match_group,
+    match_rows,
+    numeral_row,
+)
 from pipeline.parse.readings import Reading, readings
 from pipeline.parse.tokens import (
     Tok,
@@ -178,6 +186,12 @@ def _assign(
                                         "why": f"row label {t.text!r} named by its number {n} in its group",
                                     }
                                 )
+                if code is None and (cand := numeral_row(t.text)) and not count.get(cand) and cand not in nums:
+                    # '（二）部分' / '公开（区分…）': a head cut mid-word is still named by its numeral
+                    code = cand
+                    repairs.append(
+                        {"where": f"applications.{code}", "why": f"row label {t.text!r} named by its numbering"}
+                    )
                 if code is not None:
                     current = code
                     nums.setdefault(code, [])
