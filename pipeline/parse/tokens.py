@@ -44,11 +44,13 @@ _OCR_MAP = str.maketrans({"O": "0", "o": "0", "〇": "0", "○": "0", "l": "1", 
 def ocr_number(s: str, cell: bool) -> str | None:
     """The digits a word stands for when OCR swapped look-alikes in ('1O' -> '10', '〇' -> '0');
     None for a word that is not such a number. A lone letter counts only as a whole cell."""
-    if not _OCR_DIGITS.match(s) or s.lstrip("+-").isdigit():
+    unit = next((u for u in ("万元", "元") if s.endswith(u) and len(s) > len(u)), "")
+    body = s[: len(s) - len(unit)]
+    if not _OCR_DIGITS.match(body) or body.lstrip("+-").replace(".", "").replace(",", "").isdigit():
         return None
-    if not any(ch.isdigit() for ch in s) and not (s in ("〇", "○") or (cell and len(s) == 1)):
+    if not any(ch.isdigit() for ch in body) and not (body in ("〇", "○") or (cell and len(body) == 1)):
         return None
-    return s.translate(_OCR_MAP)
+    return body.translate(_OCR_MAP) + unit
 
 
 def is_placeholder(s: str) -> bool:
@@ -124,7 +126,7 @@ def _token_for(text: str, line: Line, cell: bool, gap: str) -> list[Tok]:
         return [Tok("text", text, line, cell, gap_before=gap)]
     digits = ocr_number(text, cell)
     if digits is not None and (parsed := parse_number(digits)) is not None:
-        return [Tok("num", digits, line, cell, parsed[0], None, gap)]
+        return [Tok("num", digits, line, cell, parsed[0], parsed[1], gap)]
     c = _classify(text)
     if c[0] == "num":
         return [Tok("num", text, line, cell, c[1], c[2], gap)]
