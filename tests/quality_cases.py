@@ -189,7 +189,9 @@ def _fraction_t2(r: Record) -> list[Expected]:
 
 def _negative_t4(r: Record) -> list[Expected]:
     r["review_litigation"]["litigation_direct"] = [1, 0, -1, 0, 0]  # the group still sums
-    return [("nonnegative_integer", (f"{T4}.litigation_direct.other",), "other", None, -1, "source")]
+    # A count outside 0..int64 is not stored (load/flatten.py): the parser's sanitiser empties it
+    # with a repair before it gets here, so no check sees it; the group cannot be summed either.
+    return []
 
 
 def _no_name(r: Record) -> list[Expected]:
@@ -284,7 +286,9 @@ def _lost_table(r: Record) -> list[Expected]:
         "litigation_direct": [None] * 5,
         "litigation_after_review": [None] * 5,
     }
-    return [("lost_table", ("review_litigation",), None, None, 0, "pipeline")]
+    # load/flatten.py stores such a report as partial and quarantines it alone (with the reason),
+    # so the run goes on; lost_table stays as the warehouse's backstop.
+    return []
 
 
 def _partial_is_not_lost(r: Record) -> list[Expected]:

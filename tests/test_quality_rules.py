@@ -64,7 +64,19 @@ def test_one_violation_gives_exactly_its_findings(case: Case, case_findings: dic
 
 def test_every_rule_has_a_case():
     covered = {e[0] for c in CASES for e in c.expected}
-    assert covered | {"duplicate_fact"} == set(catalog.rules())  # duplicate_fact: warehouse only
+    # duplicate_fact: warehouse only; lost_table: flatten quarantines such a report first (below)
+    assert covered | {"duplicate_fact", "lost_table"} == set(catalog.rules())
+
+
+def test_a_report_that_lost_a_table_is_stored_partial_not_ok():
+    """Flatten keeps a report with status ok but a table without any value out of the ok reports
+    (status partial, quarantined with the reason), so lost_table is the warehouse's backstop."""
+    from quality_support import warehouse
+
+    case = next(c for c in CASES if c.name == "lost_table")
+    con = warehouse(case.records)
+    status, problems = con.execute("select status, problems::varchar from report").fetchone()
+    assert status == "partial" and "review_litigation" in problems
 
 
 def test_seed_goldens_break_no_rule():
