@@ -64,8 +64,10 @@ def read_table4(lines: list[Line], begin: int = 0) -> Table4:
         row = [t for t in toks if t.kind in ("num", "blank")]
         if line.cells is not None and len(row) > 15 and all(t.kind == "blank" for t in row[15:]):
             row = row[:15]
-        if line.cells is not None and len(row) == 15:
-            nums.extend(row)  # one full data row of cells: a blank at either end is an empty cell
+        if line.cells is not None and len(row) in (5, 10, 15):
+            # full rows of cells (the whole data row, or one group per row): a blank or
+            # unreadable cell at either end is a cell of its own
+            nums.extend(row)
             continue
         # otherwise blanks around a row's numbers are layout; between numbers they are empty cells
         idx = [k for k, t in enumerate(row) if t.kind == "num"]
