@@ -114,15 +114,21 @@ def parse_document(doc: Document) -> dict[str, Any]:
     _fill_meta(rec, name, year, full_text, fmt)
 
     # table 二
-    rec["proactive"] = t2.items if t2.found else {
-        code: {m: None for m in measures} for code, (_l, measures) in PROACTIVE_ITEMS[fmt].items()
-    }
+    rec["proactive"] = (
+        t2.items
+        if t2.found
+        else {code: {m: None for m in measures} for code, (_l, measures) in PROACTIVE_ITEMS[fmt].items()}
+    )
     if not t2.found:
         problems.append("table 二 (主动公开) not found")
     # table 三
     rows: dict[str, list] = {}
     for code in APPLICATION_ROWS:
-        vals = t3.rows.get(code) if code in DISPOSITION_ROWS[t3.fmt] or code not in DISPOSITION_ROWS[2021] else None
+        vals = (
+            t3.rows.get(code)
+            if code in DISPOSITION_ROWS[t3.fmt] or code not in DISPOSITION_ROWS[2021]
+            else None
+        )
         rows[code] = [json_number(v) for v in vals] if vals is not None else [None] * 7
     rec["applications"]["rows"] = rows
     if not t3.found:
@@ -149,7 +155,12 @@ def parse_document(doc: Document) -> dict[str, Any]:
         for c, v in zip(rec["applications"]["columns"], vals, strict=True)
         if v is None and (code in DISPOSITION_ROWS[t3.fmt] or code not in DISPOSITION_ROWS[2021])
     ]
-    t2_unread = [f"proactive.{code}.{m}" for code, item in rec["proactive"].items() for m, v in item.items() if v is None]
+    t2_unread = [
+        f"proactive.{code}.{m}"
+        for code, item in rec["proactive"].items()
+        for m, v in item.items()
+        if v is None
+    ]
     if t2.found and t2_unread:
         problems.append(f"table 二: {len(t2_unread)} cell(s) could not be read: {', '.join(t2_unread[:6])}")
     if t3.found and unresolved:
@@ -169,11 +180,17 @@ def cells_read(rec: dict[str, Any], t3_fmt: int) -> str:
     """'cells read: table 二 10 of 10, table 三 0 of 175, table 四 15 of 15': first in a partial
     record's problems, so nobody takes an empty record for a report."""
     t2 = [v for item in rec["proactive"].values() for v in item.values()]
-    t3 = [v for code in DISPOSITION_ROWS[t3_fmt] + ["new_received", "carried_over", "total_processed", "carried_forward"]
-          for v in rec["applications"]["rows"][code]]
+    t3 = [
+        v
+        for code in DISPOSITION_ROWS[t3_fmt]
+        + ["new_received", "carried_over", "total_processed", "carried_forward"]
+        for v in rec["applications"]["rows"][code]
+    ]
     t4 = [v for group in RL_GROUPS for v in rec["review_litigation"][group]]
-    parts = [f"table {name} {sum(v is not None for v in vals)} of {len(vals)}" for name, vals in
-             (("二", t2), ("三", t3), ("四", t4))]
+    parts = [
+        f"table {name} {sum(v is not None for v in vals)} of {len(vals)}"
+        for name, vals in (("二", t2), ("三", t3), ("四", t4))
+    ]
     return "cells read: " + ", ".join(parts)
 
 

@@ -119,7 +119,9 @@ def fill_table3(
                 if kind == "total":
                     changed |= put(code, 6, v, "total = sum of the six applicant columns")
                 else:
-                    changed |= put(code, i, v, "from the row identity: total = sum of the six applicant columns")
+                    changed |= put(
+                        code, i, v, "from the row identity: total = sum of the six applicant columns"
+                    )
         for c in range(7):  # disposition sum
             s = _solve(rows["total_processed"][c], [rows[d][c] for d in disp])
             if s:

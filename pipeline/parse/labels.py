@@ -130,12 +130,22 @@ def match_item(label: str) -> str | None:
 # words are lost is still named by its group and its number
 GROUP_ROWS: dict[str, list[str]] = {
     "denied": [
-        "denied_state_secret", "denied_law_prohibited", "denied_three_safeties", "denied_third_party",
-        "denied_internal_affairs", "denied_process_info", "denied_enforcement_file", "denied_admin_query",
+        "denied_state_secret",
+        "denied_law_prohibited",
+        "denied_three_safeties",
+        "denied_third_party",
+        "denied_internal_affairs",
+        "denied_process_info",
+        "denied_enforcement_file",
+        "denied_admin_query",
     ],
     "unable": ["unable_not_held", "unable_needs_creation", "unable_unclear"],
     "rejected": [
-        "rejected_petition", "rejected_repeat", "rejected_publication", "rejected_mass_repeat", "rejected_confirm",
+        "rejected_petition",
+        "rejected_repeat",
+        "rejected_publication",
+        "rejected_mass_repeat",
+        "rejected_confirm",
     ],
     "other": ["other_no_correction", "other_no_fee", "other_other"],
 }
@@ -176,8 +186,12 @@ def enumerator(label: str) -> int | None:
 
 # the rows table 三 numbers by themselves: '（二）' is 部分公开 wherever its words went
 _NUMERAL_ROWS = {
-    "（一）": "granted", "（二）": "partially_granted", "（七）": "total_processed",
-    "一、": "new_received", "二、": "carried_over", "四、": "carried_forward",
+    "（一）": "granted",
+    "（二）": "partially_granted",
+    "（七）": "total_processed",
+    "一、": "new_received",
+    "二、": "carried_over",
+    "四、": "carried_forward",
 }
 _ROW_NUMERAL = re.compile(r"^\s*(?:[(（]\s*([一二七])\s*[)）]|([一二四])\s*、)")
 

@@ -15,7 +15,9 @@ from pipeline.extract.document import Line
 _Y = r"(?P<year>(?:19|20)\d{2}|[二〇零一二三四五六七八九○]{4})\s*年\s*度?"
 _TITLE_PATTERNS = [
     # name before the year
-    re.compile(rf"^(?P<name>[^\s，。:：]{{2,40}}?)\s*(?:关于)?\s*{_Y}\s*(?:的)?\s*政府信息公开(?:工作)?(?:的)?年度?报告"),
+    re.compile(
+        rf"^(?P<name>[^\s，。:：]{{2,40}}?)\s*(?:关于)?\s*{_Y}\s*(?:的)?\s*政府信息公开(?:工作)?(?:的)?年度?报告"
+    ),
     # year before the name
     re.compile(rf"^{_Y}\s*(?P<name>[^\s，。:：]{{2,40}}?)\s*政府信息公开(?:工作)?(?:的)?年度?报告"),
     # name, then 政府信息公开工作 then year
@@ -49,7 +51,9 @@ def _year(s: str) -> int | None:
     return int(s) if s.isdigit() else None
 
 
-_TITLE_PREFIX = re.compile(r"^(?:(?:标\s*题|题\s*目|名\s*称)\s*[:：]\s*|【[^】]{0,20}】\s*|\[[^\]]{0,20}\]\s*)+")
+_TITLE_PREFIX = re.compile(
+    r"^(?:(?:标\s*题|题\s*目|名\s*称)\s*[:：]\s*|【[^】]{0,20}】\s*|\[[^\]]{0,20}\]\s*)+"
+)
 
 
 def _clean_name(name: str) -> str:
@@ -63,6 +67,7 @@ def _clean_name(name: str) -> str:
 _AGENCY_LINE = re.compile(
     r"^[\u4e00-\u9fff（）()]{2,30}(人民政府|政府|办公室|办公厅|局|委员会|委|厅|中心|办事处|管委会|管理委员会|院|署)$"
 )
+
 
 def find_title(lines: list[Line], limit: int = 40) -> Title:
     """The report's title line: agency name and report year."""
@@ -94,7 +99,9 @@ def find_title(lines: list[Line], limit: int = 40) -> Title:
     return best or Title(None, None, None)
 
 
-_DATE_LINE = re.compile(r"^(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$|^[二〇零○一三四五六七八九十]{4}年")
+_DATE_LINE = re.compile(
+    r"^(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$|^[二〇零○一三四五六七八九十]{4}年"
+)
 
 
 # the title of a letter, notice or plan (about 政务公开 work, or quoting the annual report's name)
@@ -110,13 +117,15 @@ def find_notice(lines: list[Line], title: Line | None, limit: int = 12) -> str |
     cands += [line for line in lines[:limit] if line.cells is None and len(line.text) <= 100]
     for line in cands:
         t = _TITLE_PREFIX.sub("", re.sub(r"^[#*\s>]+", "", line.text)).replace(" ", "").rstrip("。.")
-        t = t.strip("《》“”\"")
+        t = t.strip('《》“”"')
         if _NOTICE.search(t):
             return t
     return None
 
 
-_PUBLISHER = re.compile(r"^(?:发布机构|发文机关|发布单位|信息来源|来\s*源)\s*[:：]\s*(?P<name>[^\s，。,:：|]{2,40})")
+_PUBLISHER = re.compile(
+    r"^(?:发布机构|发文机关|发布单位|信息来源|来\s*源)\s*[:：]\s*(?P<name>[^\s，。,:：|]{2,40})"
+)
 
 
 def find_publisher(lines: list[Line], limit: int = 30) -> str | None:
@@ -204,7 +213,9 @@ def narrative_numbers(text: str) -> tuple[int | None, int | None]:
 def agency_kind(name: str | None) -> str | None:
     if not name:
         return None
-    if re.search(r"(乡|镇|街道|街道办事处|苏木)(人民政府|政府|办事处)?$", name) or name.endswith("街道办事处"):
+    if re.search(r"(乡|镇|街道|街道办事处|苏木)(人民政府|政府|办事处)?$", name) or name.endswith(
+        "街道办事处"
+    ):
         return "township"
     if re.search(r"(人民政府|政府)(办公室|办公厅)$", name):
         return "government_office"

@@ -81,13 +81,20 @@ def sum_splits(digits: str, n: int, group: int, bounds: tuple[int, ...] = ()) ->
             if len(out) > MAX_SUM_SPLITS or budget[0] <= 0:
                 return
 
-    def fill(pos: int, stop: int, left: int, remaining: int, width: int, parts: list[int], acc: list[int]) -> None:
+    def fill(
+        pos: int, stop: int, left: int, remaining: int, width: int, parts: list[int], acc: list[int]
+    ) -> None:
         budget[0] -= 1
         if budget[0] <= 0 or len(out) > MAX_SUM_SPLITS:
             return
         if left == 1:
             piece = digits[pos:stop]
-            if piece and not (len(piece) > 1 and piece[0] == "0") and not crosses(pos, stop) and int(piece) == remaining:
+            if (
+                piece
+                and not (len(piece) > 1 and piece[0] == "0")
+                and not crosses(pos, stop)
+                and int(piece) == remaining
+            ):
                 out.append(tuple([*acc, *parts, remaining, sum(parts) + remaining]))
             return
         for end in range(pos + 1, min(stop - left + 1, pos + width) + 1):
@@ -189,8 +196,10 @@ def readings(toks: list[Tok], n: int, *, max_missing: int = 2, group: int = 0) -
                     tuple(parts),
                     tuple(_owner(toks, parts)),
                     n - len(toks),
-                    (f"digits {shown!r} read as {'|'.join(map(str, parts))} (cells run together; {note} "
-                     f"that satisfies the totals)",),
+                    (
+                        f"digits {shown!r} read as {'|'.join(map(str, parts))} (cells run together; {note} "
+                        f"that satisfies the totals)",
+                    ),
                 )
                 for parts in cuts
             ]
@@ -213,7 +222,14 @@ def _readings_of_pattern(sig: tuple, n: int, max_missing: int) -> tuple:
     ]
     where = {id(t): i for i, t in enumerate(proto)}
     return tuple(
-        (r.values, tuple(where[id(s)] if s is not None else -1 for s in r.sources), r.cost, r.notes, r.gaps, r.dropped)
+        (
+            r.values,
+            tuple(where[id(s)] if s is not None else -1 for s in r.sources),
+            r.cost,
+            r.notes,
+            r.gaps,
+            r.dropped,
+        )
         for r in _readings(proto, n, max_missing=max_missing)
     )
 
@@ -272,7 +288,10 @@ def _readings(toks: list[Tok], n: int, *, max_missing: int = 2) -> list[Reading]
                 [*vals, int(joined)],
                 [*srcs, t],
                 cost + 2,
-                [*notes, f"numbers {t.text!r} {toks[i + 1].text!r} read as one number {joined} (split by a space)"],
+                [
+                    *notes,
+                    f"numbers {t.text!r} {toks[i + 1].text!r} read as one number {joined} (split by a space)",
+                ],
             )
 
     walk(0, [], [], 0, [])
@@ -293,7 +312,13 @@ def _readings(toks: list[Tok], n: int, *, max_missing: int = 2) -> list[Reading]
                     for p in pos:
                         vals.insert(p, None)
                         srcs.insert(p, None)
-                    emit(vals, srcs, base.cost + 2 * missing, [*base.notes, f"{missing} cell(s) lost in extraction"], pos)
+                    emit(
+                        vals,
+                        srcs,
+                        base.cost + 2 * missing,
+                        [*base.notes, f"{missing} cell(s) lost in extraction"],
+                        pos,
+                    )
     if count == n + 1:
         # one number too many: an extra column (a non-official 小计) or a stray number
         for p in range(count):

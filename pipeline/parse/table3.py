@@ -48,7 +48,48 @@ _STOP_WORDS = ("行政复议", "行政诉讼", "存在的主要问题", "其他�
 # words of column headers (table 三's applicants, table 四's outcomes, converters' placeholders):
 # a line of nothing else is a header repeated or copied into the table, not a row
 HEADER_WORDS = frozenset(
-    ["申请人情况", "自然人", "法人或其他组织", "商业企业", "科研机构", "社会公益组织", "社会组织", "法律服务机构", "其他", "其它", "总计", "合计", "小计", "商业", "企业", "科研", "机构", "社会公益", "组织", "法律服务", "类别", "项目", "项", "序号", "名称", "内容", "指标", "数值", "数量", "单位", "备注", "信息内容", "结果维持", "结果纠正", "其他结果", "尚未审结", "行政复议", "行政诉讼", "未经复议直接起诉", "复议后起诉"]
+    [
+        "申请人情况",
+        "自然人",
+        "法人或其他组织",
+        "商业企业",
+        "科研机构",
+        "社会公益组织",
+        "社会组织",
+        "法律服务机构",
+        "其他",
+        "其它",
+        "总计",
+        "合计",
+        "小计",
+        "商业",
+        "企业",
+        "科研",
+        "机构",
+        "社会公益",
+        "组织",
+        "法律服务",
+        "类别",
+        "项目",
+        "项",
+        "序号",
+        "名称",
+        "内容",
+        "指标",
+        "数值",
+        "数量",
+        "单位",
+        "备注",
+        "信息内容",
+        "结果维持",
+        "结果纠正",
+        "其他结果",
+        "尚未审结",
+        "行政复议",
+        "行政诉讼",
+        "未经复议直接起诉",
+        "复议后起诉",
+    ]
 )
 
 
@@ -73,6 +114,7 @@ class Table3:
 
 # what follows 一、本年新收 in table 三 (labels may be cut anywhere, '上年结' / '转…')
 _CONFIRM = re.compile(r"结转|上年结|予以公开|办理结果")
+_FIRST_ROW = re.compile(r"^\s*一\s*、\s*本年新?")  # '一、本年新' cut before 收
 
 
 def find_start(lines: list[Line], begin: int = 0) -> int | None:
@@ -81,7 +123,10 @@ def find_start(lines: list[Line], begin: int = 0) -> int | None:
         if "新收" not in lines[i].text and "本年" not in lines[i].text:
             continue
         toks = tokenize_line(lines[i])
-        if any(t.kind == "text" and "new_received" in match_rows(t.text) for t in toks):
+        if any(
+            t.kind == "text" and ("new_received" in match_rows(t.text) or _FIRST_ROW.match(t.text))
+            for t in toks
+        ):
             window = " ".join(x.text for x in lines[i : i + 16])
             if _CONFIRM.search(window):
                 return i
@@ -155,8 +200,10 @@ def _assign(
     for li in range(start, len(lines)):
         line = lines[li]
         toks = _grid_tokens(line, grid) if grid and _fits(line, grid) else tokenize_line(line)
-        if current == "carried_forward" and count.get(current, 0) >= 7 and any(
-            t.kind == "text" for t in toks
+        if (
+            current == "carried_forward"
+            and count.get(current, 0) >= 7
+            and any(t.kind == "text" for t in toks)
         ):
             end = li
             break
@@ -186,11 +233,19 @@ def _assign(
                                         "why": f"row label {t.text!r} named by its number {n} in its group",
                                     }
                                 )
-                if code is None and (cand := numeral_row(t.text)) and not count.get(cand) and cand not in nums:
+                if (
+                    code is None
+                    and (cand := numeral_row(t.text))
+                    and not count.get(cand)
+                    and cand not in nums
+                ):
                     # '（二）部分' / '公开（区分…）': a head cut mid-word is still named by its numeral
                     code = cand
                     repairs.append(
-                        {"where": f"applications.{code}", "why": f"row label {t.text!r} named by its numbering"}
+                        {
+                            "where": f"applications.{code}",
+                            "why": f"row label {t.text!r} named by its numbering",
+                        }
                     )
                 if code is not None:
                     current = code
@@ -330,7 +385,10 @@ def _redistribute(nums: dict[str, list[Tok]], repairs: list[dict]) -> None:
         for i, target in enumerate([*before, code]):
             nums[target] = per_line[i] if per_line else numtoks[i * 7 : (i + 1) * 7]
         repairs.append(
-            {"where": "applications", "why": f"{7 * k} numbers after {k} row labels dealt out 7 per row in order"}
+            {
+                "where": "applications",
+                "why": f"{7 * k} numbers after {k} row labels dealt out 7 per row in order",
+            }
         )
 
 
@@ -413,6 +471,7 @@ def _solve_values(vals: tuple) -> tuple[tuple, int]:
         return tuple(0 if x is None else x for x in vals), 0
     return vals, 1 if known > total else 0
 
+
 def read_table3(lines: list[Line], start: int | None, *, grid_source: bool = False) -> Table3:
     """Table 三 from the lines; ``grid_source`` when cells come from a real table (HTML/DOCX/PDF),
     where a row's cells keep their columns (tab-separated text does not: tabs get lost)."""
@@ -424,7 +483,9 @@ def read_table3(lines: list[Line], start: int | None, *, grid_source: bool = Fal
     _redistribute(nums, out.repairs)
     # the 2021 form splits （六）其他处理 into three sub-rows; the 2019 form has one row
     out.fmt = 2021 if ("other_no_correction" in nums or "other_no_fee" in nums) else 2019
-    wanted = [c for c in APPLICATION_ROWS if c in DISPOSITION_ROWS[out.fmt] or c not in DISPOSITION_ROWS[2021]]
+    wanted = [
+        c for c in APPLICATION_ROWS if c in DISPOSITION_ROWS[out.fmt] or c not in DISPOSITION_ROWS[2021]
+    ]
 
     # step 2: candidate readings per row
     cands: dict[str, list[tuple[tuple, int, Reading]]] = {}
@@ -581,7 +642,9 @@ def read_table3(lines: list[Line], start: int | None, *, grid_source: bool = Fal
                 out.provenance[paths[c]] = p
 
     for code, c, v, why in fill_table3(rows, out.fmt, frozen):
-        out.repairs.append({"where": f"applications.{code}.{APPLICANT_COLUMNS[c]}", "why": f"filled {v}: {why}"})
+        out.repairs.append(
+            {"where": f"applications.{code}.{APPLICANT_COLUMNS[c]}", "why": f"filled {v}: {why}"}
+        )
     for code, n in disputed.items():
         if any(v is None for v in rows[code]):
             out.problems.append(
@@ -589,13 +652,21 @@ def read_table3(lines: list[Line], start: int | None, *, grid_source: bool = Fal
             )
         else:
             out.repairs.append(
-                {"where": f"applications.{code}", "why": f"{n} readings fit equally well; the identities settled the cells"}
+                {
+                    "where": f"applications.{code}",
+                    "why": f"{n} readings fit equally well; the identities settled the cells",
+                }
             )
     for code in missing_rows:
         if any(v is None for v in rows[code]):
             out.problems.append(f"table 三 row {code} not found")
         else:
-            out.repairs.append({"where": f"applications.{code}", "why": "row label not found; every cell follows from the identities"})
+            out.repairs.append(
+                {
+                    "where": f"applications.{code}",
+                    "why": "row label not found; every cell follows from the identities",
+                }
+            )
     out.rows = rows
     return out
 

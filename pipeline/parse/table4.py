@@ -78,7 +78,9 @@ def read_table4(lines: list[Line], begin: int = 0) -> Table4:
     out.found = True
     opts = readings(nums, 15, group=5)
     if not opts:
-        out.problems.append(f"table 四: {sum(t.kind == 'num' for t in nums)} values could not be read as 15 cells")
+        out.problems.append(
+            f"table 四: {sum(t.kind == 'num' for t in nums)} values could not be read as 15 cells"
+        )
         return out
 
     def score(r):
@@ -95,12 +97,18 @@ def read_table4(lines: list[Line], begin: int = 0) -> Table4:
             if alt.values[k] != values[k]:
                 values[k] = None
     if ties:
-        out.problems.append("table 四: several readings fit the identities equally well; disputed cells left null")
+        out.problems.append(
+            "table 四: several readings fit the identities equally well; disputed cells left null"
+        )
     for note in best.notes:
         out.repairs.append({"where": "review_litigation", "why": note})
     for k, src in enumerate(best.sources):
         if src is not None:
-            out.provenance[_cell_path(k)] = {"line": src.line.lineno, "page": src.line.page, "raw": src.line.raw}
+            out.provenance[_cell_path(k)] = {
+                "line": src.line.lineno,
+                "page": src.line.page,
+                "raw": src.line.raw,
+            }
     for k, v, why in fill_table4(values):
         out.repairs.append({"where": _cell_path(k), "why": f"filled {v}: {why}"})
     out.values = values
