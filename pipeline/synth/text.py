@@ -60,7 +60,6 @@ from typing import Any
 from pipeline.form import editions as form
 from pipeline.record import (
     APPLICANT_LABELS,
-    APPLICATION_ROW_FORMATS,
     APPLICATION_ROW_GROUPS,
     APPLICATION_ROW_LABELS,
     APPLICATION_ROWS,
@@ -392,27 +391,13 @@ class _Row:
 
 
 def _t3_rows(fmt: int) -> list[_Row]:
-    codes = [c for c in APPLICATION_ROWS if fmt in APPLICATION_ROW_FORMATS[c]]
-    rows: list[_Row] = []
-    seen: set[str] = set()
-    first_result = True
-    for code in codes:
-        text = APPLICATION_ROW_LABELS[code]
-        group = APPLICATION_ROW_GROUPS[code]
-        if code in ("new_received", "carried_over", "carried_forward"):
-            rows.append(_Row(code, text, "", ""))
-            continue
-        top = RESULTS_HEAD if first_result else ""
-        first_result = False
-        if fmt == 2019 and code == "other_other":
-            rows.append(_Row(code, top, GROUP_HEADS["其他处理"], ""))
-        elif group in GROUP_HEADS:
-            head = GROUP_HEADS[group] if group not in seen else ""
-            seen.add(group)
-            rows.append(_Row(code, top, head, text))
-        else:
-            rows.append(_Row(code, top, text, ""))
-    return rows
+    """The label cells of table 三's data rows, read off the shared layout model's printed grid
+    (``layout.table3``, plain variant): each merged lead cell at its top-left position, '' where
+    it only spans. The style's label variants are applied afterwards (``_label``)."""
+    table = layout.table3({"format_version": fmt, "applications": {"rows": {}}}, layout.Variant())
+    grid = layout.expand(table)
+    codes = layout.table3_codes(fmt)
+    return [_Row(code, *grid[r][:3]) for code, r in zip(codes, table.data_rows, strict=True)]
 
 
 def _split_head(text: str) -> list[str]:
@@ -533,11 +518,10 @@ def _table4(record: dict[str, Any], s: Style, blanks: set[tuple[str, int]]) -> l
         "" if (g, i) in blanks else _num(v) for g in RL_GROUPS for i, v in enumerate(rl.get(g) or [None] * 5)
     ]
     if s.table_mode in ("tab", "pipe"):
-        rows = [
-            ["行政复议", "", "", "", "", "行政诉讼", *[""] * 9],
-            [*outcome, "未经复议直接起诉", "", "", "", "", "复议后起诉", "", "", "", ""],
-            ["", "", "", "", "", *outcome, *outcome],
-        ]
+        # the header grid of the shared layout model, outcome labels spaced as the style prints them
+        spaced = dict(zip(OUTCOMES, outcome, strict=True))
+        head = layout.table4({"review_litigation": {}}, layout.Variant())
+        rows = [[spaced.get(t, t) for t in row] for row in layout.expand(head)[: head.header_rows]]
         out = [_line(r, s) for r in rows]
         if s.table_mode == "pipe":
             out.insert(1, _pipe_rule(15))
