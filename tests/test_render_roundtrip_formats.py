@@ -36,7 +36,9 @@ def differences(got: dict[str, Any], want: dict[str, Any]) -> list[str]:
             out.append(f"applications.{code}: {got['applications']['rows'].get(code)} != {values}")
     for group in GROUPS:
         if got["review_litigation"][group] != want["review_litigation"][group]:
-            out.append(f"review_litigation.{group}: {got['review_litigation'][group]} != {want['review_litigation'][group]}")
+            out.append(
+                f"review_litigation.{group}: {got['review_litigation'][group]} != {want['review_litigation'][group]}"
+            )
     for item, measures in want["proactive"].items():
         for measure, value in measures.items():
             have = (got["proactive"].get(item) or {}).get(measure)

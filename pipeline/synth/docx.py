@@ -41,8 +41,10 @@ def _table_xml(table: Table, v: Variant) -> str:
         for dr in range(1, cell.rowspan):
             below[(r + dr, c)] = cell
     width = 9000 // table.ncols
-    out = [f'<w:tbl {nsdecls("w")}><w:tblPr><w:tblStyle w:val="TableGrid"/><w:tblW w:w="0" w:type="auto"/>'
-           '</w:tblPr><w:tblGrid>' + f'<w:gridCol w:w="{width}"/>' * table.ncols + "</w:tblGrid>"]
+    out = [
+        f'<w:tbl {nsdecls("w")}><w:tblPr><w:tblStyle w:val="TableGrid"/><w:tblW w:w="0" w:type="auto"/>'
+        "</w:tblPr><w:tblGrid>" + f'<w:gridCol w:w="{width}"/>' * table.ncols + "</w:tblGrid>"
+    ]
     for r in range(len(table.rows)):
         out.append("<w:tr>")
         c = 0

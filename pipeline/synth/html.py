@@ -40,8 +40,11 @@ def _text(s: str, v: Variant) -> str:
 
 
 def _table_html(table: Table, v: Variant) -> str:
-    out = ['<table border="1" cellspacing="0" cellpadding="0" class="MsoNormalTable">' if v.word_residue
-           else '<table border="1" cellspacing="0">']
+    out = [
+        '<table border="1" cellspacing="0" cellpadding="0" class="MsoNormalTable">'
+        if v.word_residue
+        else '<table border="1" cellspacing="0">'
+    ]
     by_row: dict[int, list[str]] = {}
     for r, _c, cell in placements(table):
         attrs = ""
@@ -84,7 +87,9 @@ def render_html(record: dict[str, Any], *, variant: int | Variant = 0) -> bytes:
     v = Variant.of(variant)
     body = "\n".join(_block_html(b, v) for b in outline(record, v))
     charset = "gb2312" if v.encoding == "gbk" else "utf-8"
-    meta = f'<meta http-equiv="Content-Type" content="text/html; charset={charset}">' if v.meta_charset else ""
+    meta = (
+        f'<meta http-equiv="Content-Type" content="text/html; charset={charset}">' if v.meta_charset else ""
+    )
     if v.chrome:
         site = escape(record["agency"]["name"]) + "门户网站"
         title = escape(f"{record['agency']['name']}{record['year']}年政府信息公开工作年度报告")

@@ -174,9 +174,16 @@ def render_pdf(record: dict[str, Any], *, variant: int | Variant = 0) -> bytes:
     _font()
     v = Variant.of(variant)
     buf = io.BytesIO()
-    doc = SimpleDocTemplate(buf, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN,
-                            bottomMargin=MARGIN, title=f"{record['agency']['name']}{record['year']}年报",
-                            invariant=True)
+    doc = SimpleDocTemplate(
+        buf,
+        pagesize=A4,
+        leftMargin=MARGIN,
+        rightMargin=MARGIN,
+        topMargin=MARGIN,
+        bottomMargin=MARGIN,
+        title=f"{record['agency']['name']}{record['year']}年报",
+        invariant=True,
+    )
     footer = _footer(v)
     doc.build(_story(record, v), onFirstPage=footer, onLaterPages=footer)
     return buf.getvalue()
