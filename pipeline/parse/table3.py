@@ -89,6 +89,13 @@ HEADER_WORDS = frozenset(
         "行政诉讼",
         "未经复议直接起诉",
         "复议后起诉",
+        # outcome groups set out as columns (a header copied in from a summary table)
+        "予以公开",
+        "部分公开",
+        "不予公开",
+        "无法提供",
+        "不予处理",
+        "其他处理",
     ]
 )
 
