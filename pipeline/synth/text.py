@@ -427,8 +427,8 @@ def _t3_header(s: Style) -> list[str]:
         ]
     if s.table_mode in ("tab", "pipe"):
         rows = [
-            [CHECK_NOTE, "", "", "申请人情况", "", "", "", "", "", ""],
-            ["", "", "", lab["natural_person"], "法人或其他组织", "", "", "", "", lab["total"]],
+            [CHECK_NOTE, "", "", form.APPLICANT_HEAD, "", "", "", "", "", ""],
+            ["", "", "", lab["natural_person"], form.LEGAL_PERSON_HEAD, "", "", "", "", lab["total"]],
             ["", "", "", "", *orgs, ""],
         ]
         if s.table_mode == "pipe" and s.pipe_labels == 1:
@@ -441,7 +441,7 @@ def _t3_header(s: Style) -> list[str]:
         return [CHECK_NOTE, "申请人情况 自然人 法人或其他组织 总计", " ".join(orgs)]
     if s.t3_header == "note_inline":
         return [CHECK_NOTE + " 申请人情况", "自然人 法人或其他组织 总计", " ".join(orgs)]
-    out = [CHECK_NOTE, "申请人情况", "自然人", "法人或其他组织", "总计"]
+    out = [CHECK_NOTE, form.APPLICANT_HEAD, lab["natural_person"], form.LEGAL_PERSON_HEAD, lab["total"]]
     if s.split_org_labels:  # seed 000
         return [*out, "商业企业 科研机构", "社会公益", "组织", "法律服务", "机构", "其他"]
     return [*out, " ".join(orgs)]
