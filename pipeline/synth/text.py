@@ -137,7 +137,7 @@ class Style:
     comma_for_dunhao: bool = False
     halfwidth_brackets: bool = False
     spaced_prefix: bool = False  # '(一) 予以公开', '1. 属于国家秘密' (seed 001)
-    law_variant: bool = False  # '2.其他法律法规禁止公开' (seed 002, 004)
+    law_variant: bool = False  # rows print the form's known variants (form.LABEL_VARIANTS; seed 002, 004)
     section5_2019: bool = False  # '五、政府信息公开工作存在的主要问题及改进情况'
     heading_indent: bool = False  # ' 一、总体情况' (seed 000)
     intro: bool = True  # '本报告根据…编制' paragraph before 一
@@ -291,8 +291,6 @@ _PREFIX = re.compile(r"^(（[一二三四五六七]）|\d\.)")
 
 def _label(text: str, s: Style) -> str:
     """A label as a report prints it under style ``s`` (variants seen in real reports)."""
-    if s.law_variant:
-        text = text.replace("其他法律行政法规禁止公开", "其他法律法规禁止公开")
     if s.ascii_quotes:
         text = text.replace("“", '"').replace("”", '"')
     if s.comma_for_dunhao:
@@ -464,6 +462,9 @@ def _table3(
     if lost is not None:  # seed 004: a dashed rule under the first header row
         out.insert(1, "-" * 36 + "\t" + "-" * 7)
     for row in _t3_rows(fmt):
+        if s.law_variant and (variants := form.LABEL_VARIANTS.get(row.code)):
+            own = APPLICATION_ROW_LABELS[row.code]  # the row's own label cell prints the variant
+            row = _Row(row.code, *(variants[0] if t == own else t for t in (row.top, row.mid, row.item)))
         top, mid, item = _label(row.top, s), _label(row.mid, s), _label(row.item, s)
         vals = _t3_values(data.get(row.code) or [None] * 7, row.code, blanks)
         if lost is not None and row.code in lost[1]:
