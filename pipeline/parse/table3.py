@@ -264,6 +264,8 @@ def _assign(
                 continue
             if current is None:
                 continue
+            if t.kind == "blank" and pending and count.get(current, 0) >= 7:
+                continue  # an empty label cell before a mangled row's numbers: keep its label
             if t.kind == "num" and pending and count.get(current, 0) >= 7:
                 # numbers after unrecognised text, the open row already complete: a row whose
                 # label was mangled. Name it fuzzily, else by its place in the form's order.
@@ -363,6 +365,10 @@ def _with_cost(r: Reading, cost: int) -> Reading:
 
 def _infer_row(pending: list[Tok], pointer: int, nums: dict[str, list[Tok]]) -> tuple[str | None, str]:
     text = "".join(t.text for t in pending)
+    # a label cut over two lines ('1.本机关不' / '掌握相关政府信息') names its row when joined
+    keyed = [c for c in match_rows(text) if c not in nums]
+    if len(keyed) == 1:
+        return keyed[0], f"row label {text!r} read from its pieces"
     fz = fuzzy_row(text)
     if fz and ORDER[fz[0]] > pointer and fz[0] not in nums:
         return fz[0], f"row label {text!r} matched {fz[0]} fuzzily (score {fz[1]:.0f})"
