@@ -55,8 +55,8 @@ def run_pipeline(
     quality: bool = True,
 ) -> RunSummary:
     """Materialise every asset for every batch under ``raw_dir`` into ``warehouse_dir``.
-    ``quality=False`` leaves out the quality group and every asset check (tests of the load
-    stages that do not need Great Expectations)."""
+    ``quality=False`` leaves out the quality and review groups and every asset check (tests of the
+    load stages that do not need Great Expectations)."""
     layout = Layout.of(raw_dir, warehouse_dir)
     layout.warehouse_dir.mkdir(parents=True, exist_ok=True)
     instance = instance or _instance()
@@ -95,7 +95,8 @@ def _run(
 
     definitions = defs()
     if not quality:
-        selection = (dg.AssetSelection.all() - dg.AssetSelection.groups("quality")).without_checks()
+        # the review site reads the quality tables: it goes with them
+        selection = (dg.AssetSelection.all() - dg.AssetSelection.groups("quality", "review")).without_checks()
         definitions = dg.Definitions.merge(
             definitions,
             dg.Definitions(

@@ -412,7 +412,7 @@ def _parse_stream(
         tasks,
         min(workers, max(1, len(tasks))),
         timeout,
-        preload=PARSE_PRELOAD,
+        preload=(*PARSE_PRELOAD, (os.environ.get("OGI_PARSER") or DEFAULT_PARSER).partition(":")[0]),
     )
     try:
         nxt = next(outcomes, None)

@@ -89,6 +89,16 @@ def sha256_file(path: str, max_bytes: int | None = None) -> str:
     return h.hexdigest()
 
 
+def _seen(mtime_ns: int, now: datetime) -> datetime:
+    """When a content was first seen: the modification time of the file that brought it (when the
+    crawl wrote it; ``wget -N`` sets it to the server's Last-Modified), never later than now. A
+    property of the input, not of the run, so a from-scratch build and an incremental build of the
+    same files choose the same current version of an agency-year (latest content seen first)."""
+    if mtime_ns <= 0:
+        return now
+    return min(now, datetime.fromtimestamp(mtime_ns / 1e9, UTC).replace(tzinfo=None))
+
+
 def unread_id(path: str) -> str:
     """The id of a file that is never read (no content hash): stable per path."""
     return "unread-" + hashlib.sha256(path.encode("utf-8")).hexdigest()[:32]
@@ -147,7 +157,7 @@ def scan(layout: Layout, batch: str, parser_version: str) -> Inventory:
         rows["mtime_ns"].append(mtime)
         rows["sha256"].append(sha)
         rows["status"].append(status)
-        rows["first_seen_at"].append(old[3] if old is not None and old[2] == sha else now)
+        rows["first_seen_at"].append(old[3] if old is not None and old[2] == sha else _seen(mtime, now))
         rows["fs_path"].append(os.fsencode(rel))
         rows["problem"].append(problem)
     table = pa.table(rows, schema=schemas.FILES)
