@@ -36,6 +36,7 @@ from pipeline.parse.tokens import (
     grid_cell_token,
     is_blank_mark,
     is_placeholder,
+    is_smudge,
     merge_words,
     parse_number,
     tokenize_line,
@@ -442,8 +443,9 @@ def _positional(toks: list[Tok]) -> bool:
 
 
 def _trim(toks: list[Tok]) -> list[Tok]:
-    """Blank cells before the first and after the last number are merged label cells."""
-    idx = [i for i, t in enumerate(toks) if t.kind == "num"]
+    """Blank cells before the first and after the last number are merged label cells; a cell
+    marked unreadable (■) is a data cell wherever it is."""
+    idx = [i for i, t in enumerate(toks) if t.kind == "num" or is_smudge(t.text)]
     if not idx:
         return []
     return toks[idx[0] : idx[-1] + 1]

@@ -88,6 +88,11 @@ def parse_number(s: str) -> tuple[int | Decimal, str | None] | None:
     return value, m.group("unit")
 
 
+def is_smudge(s: str) -> bool:
+    """A cell OCR or a converter could not read (its place is data, its value unknown)."""
+    return s.strip() in _SMUDGES
+
+
 def is_blank_mark(s: str) -> bool:
     return s in _EMPTY_MARKS or s.strip() in _EMPTY_MARKS or s.strip() in _SMUDGES
 
