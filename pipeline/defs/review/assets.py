@@ -29,7 +29,7 @@ def _run_metadata(context: dg.AssetExecutionContext) -> dict[str, dict[str, Any]
     return out
 
 
-@dg.asset(deps=[dg.AssetKey("out_ogi__warehouse")], group_name="review", kinds={"html"})
+@dg.asset(deps=[dg.AssetKey("out_ogi__warehouse")], group_name="quality", kinds={"html"})
 def out_review__site(context: dg.AssetExecutionContext, ogi: OgiResource) -> dg.MaterializeResult:
     """data/warehouse/site/: index.html (every agency-year), cards/<agency>_<year>.html (the three
     tables as the form prints them, rates against same-province same-kind peers, trend chart) and
