@@ -6,15 +6,21 @@ with sides as (
     select
         report_id,
         ${column} as column_code,
-        count(*) filter (where ${line} in (${expected_lines})) as e_rows,
-        count(${value}) filter (where ${line} in (${expected_lines})) as e_values,
-        sum(${expected_sum}) filter (where ${line} in (${expected_lines})) as e_sum,
-        count(*) filter (where ${line} in (${observed_lines})) as o_rows,
-        count(${value}) filter (where ${line} in (${observed_lines})) as o_values,
-        sum(${observed_sum}) filter (where ${line} in (${observed_lines})) as o_sum,
+        count(*) filter (where is_e) as e_rows,
+        count(${value}) filter (where is_e) as e_values,
+        sum(${expected_sum}) filter (where is_e) as e_sum,
+        count(*) filter (where is_o) as o_rows,
+        count(${value}) filter (where is_o) as o_values,
+        sum(${observed_sum}) filter (where is_o) as o_sum,
         string_agg('${table}.' || ${line} || '.' || ${column}, ',') as cells
-    from ${fact}
-    where ${line} in (${all_lines})
+    from (
+        select
+            *,
+            ${line} in (${expected_lines}) as is_e,
+            ${line} in (${observed_lines}) as is_o
+        from ${fact}
+        where ${line} in (${all_lines})
+    )
     group by report_id, ${column}
 )
 

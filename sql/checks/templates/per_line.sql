@@ -6,15 +6,21 @@ with sides as (
     select
         report_id,
         ${line} as line_code,
-        count(*) filter (where ${column} in (${expected_columns})) as e_rows,
-        count(${value}) filter (where ${column} in (${expected_columns})) as e_values,
-        sum(${expected_sum}) filter (where ${column} in (${expected_columns})) as e_sum,
-        count(*) filter (where ${column} in (${observed_columns})) as o_rows,
-        count(${value}) filter (where ${column} in (${observed_columns})) as o_values,
-        sum(${observed_sum}) filter (where ${column} in (${observed_columns})) as o_sum,
+        count(*) filter (where is_e) as e_rows,
+        count(${value}) filter (where is_e) as e_values,
+        sum(${expected_sum}) filter (where is_e) as e_sum,
+        count(*) filter (where is_o) as o_rows,
+        count(${value}) filter (where is_o) as o_values,
+        sum(${observed_sum}) filter (where is_o) as o_sum,
         count(*) as n_columns,
         string_agg('${table}.' || ${line} || '.' || ${column}, ',') as cells
-    from ${fact}
+    from (
+        select
+            *,
+            ${column} in (${expected_columns}) as is_e,
+            ${column} in (${observed_columns}) as is_o
+        from ${fact}
+    )
     group by report_id, ${line}
 )
 
