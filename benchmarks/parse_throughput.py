@@ -68,6 +68,23 @@ def corpus(n: int, seed: int, layouts: list[str]) -> list[tuple[str, bytes]]:
     return out
 
 
+def families(n: int, seed: int) -> dict[str, list[tuple[str, bytes]]]:
+    """Reports as they reach users besides our text layouts: crawler run-together text, converter
+    markdown / OCR text (pipeline.synth.runon / .converted), and the five real seeds (copied)."""
+    from pipeline.synth.converted import render_converted
+    from pipeline.synth.runon import render_runon
+
+    rng = random.Random(seed)
+    seeds = sorted((Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "seeds").glob("*.txt"))
+    return {
+        "runon (crawler text)": [("runon", render_runon(random_record(rng), variant=i)) for i in range(n)],
+        "converted (markdown/OCR)": [
+            ("converted", render_converted(random_record(rng), variant=i)) for i in range(n)
+        ],
+        "seeds (real text, copies)": [("seed", seeds[i % len(seeds)].read_bytes()) for i in range(n)],
+    }
+
+
 def timed(fn: Callable[[bytes, str], object], docs: list[tuple[str, bytes]], repeat: int) -> float:
     """Best CPU time of ``repeat`` passes over ``docs``.
 
@@ -121,6 +138,13 @@ def main(argv: list[str] | None = None) -> None:
         f"(c) full / floor time ratio:     {full_s / floor_s:8.1f}x"
         f"                    target <= {TARGET_RATIO:.0f}x"
     )
+    print("per family, full parse (fresh reports, one core):")
+    for family, docs_f in families(min(args.n, 1000), args.seed + 31337).items():
+        s = min(timed(parse_bytes, docs_f, 1) for _ in range(args.repeat))
+        target = "   target >= 200 (issue 10)" if family == "runon" else ""
+        print(
+            f"    {family:<24} {len(docs_f) / s:8.0f} reports/s  ({s / len(docs_f) * 1e3:.2f} ms each){target}"
+        )
     if args.per_layout:
         print("per layout, full parse (fresh reports):")
         fresh = corpus(args.n, args.seed + 15485863, args.layouts)

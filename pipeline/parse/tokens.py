@@ -40,12 +40,15 @@ _PLACEHOLDER = re.compile(
 )
 # OCR reads 0 as O/〇 and 1 as l/I/|: a word of digits and such look-alikes is a number
 _OCR_DIGITS = re.compile(r"^[+\-]?[\dOo〇○lI|]+(?:[.,][\dOo〇○lI|]+)*$")
+_LOOKALIKE = re.compile(r"[Oo〇○lI|]")
 _OCR_MAP = str.maketrans({"O": "0", "o": "0", "〇": "0", "○": "0", "l": "1", "I": "1", "|": "1"})
 
 
 def ocr_number(s: str, cell: bool) -> str | None:
     """The digits a word stands for when OCR swapped look-alikes in ('1O' -> '10', '〇' -> '0');
     None for a word that is not such a number. A lone letter counts only as a whole cell."""
+    if not _LOOKALIKE.search(s):
+        return None  # the common case: no look-alike letter at all
     unit = next((u for u in ("万元", "元") if s.endswith(u) and len(s) > len(u)), "")
     body = s[: len(s) - len(unit)]
     if not _OCR_DIGITS.match(body) or body.lstrip("+-").replace(".", "").replace(",", "").isdigit():
@@ -56,7 +59,8 @@ def ocr_number(s: str, cell: bool) -> str | None:
 
 
 def is_placeholder(s: str) -> bool:
-    return _PLACEHOLDER.match(s.strip()) is not None
+    s = s.strip()
+    return bool(s) and s[-1] in "0123456789列栏" and _PLACEHOLDER.match(s) is not None
 
 
 @dataclass(slots=True)
