@@ -72,6 +72,33 @@ def failing_markdown(rows: list[dict[str, Any]], shown: int = SHOWN) -> str:
     return "\n".join(lines)
 
 
+_TABLE_COLUMNS = ("agency", "year", "file", "rule", "expected", "observed", "kind")
+
+
+def failing_table(rows: list[dict[str, Any]], shown: int = SHOWN) -> dg.MetadataValue:
+    """The same rows as a compact table, shown inline in Dagit (seven short columns)."""
+    from pipeline.review.findings import file_ref
+
+    records = [
+        dg.TableRecord(
+            {
+                "agency": r["agency_name"] or "",
+                "year": r["year"] if r["year"] is not None else 0,
+                "file": file_ref(r),
+                "rule": r["rule_zh"],
+                "expected": _cell(r["expected"]),
+                "observed": _cell(r["observed"]),
+                "kind": r["kind"],
+            }
+        )
+        for r in rows[:shown]
+    ]
+    schema = dg.TableSchema(
+        columns=[dg.TableColumn(c, "int" if c == "year" else "string") for c in _TABLE_COLUMNS]
+    )
+    return dg.MetadataValue.table(records=records, schema=schema)
+
+
 def rule_results(
     con: "duckdb.DuckDBPyConnection", raw_dir: Path, rules: list[catalog.Rule], data: str
 ) -> list[tuple[catalog.Rule, bool, dg.AssetCheckSeverity, dict[str, dg.MetadataValue]]]:
@@ -104,6 +131,7 @@ def rule_results(
             "data": dg.MetadataValue.text(data),
         }
         if rows:
+            metadata["failing_reports"] = failing_table(rows)
             metadata["failing"] = dg.MetadataValue.md(failing_markdown(rows))
             first = rows[0]
             if first.get("path"):
