@@ -393,6 +393,14 @@ def test_a_dead_runs_writer_slot_and_build_files_are_released(tmp_path: Path) ->
         assert storage.get_concurrency_info("duckdb_write").claimed_slots == []
         assert instance.get_run_by_id(dead.run_id).status == DagsterRunStatus.FAILURE
         assert not recover(instance, layout, "next-run", log=said.append).runs  # nothing left
+        half = layout.batch_state("b") / ".tmp-g-20260101T000000000000-abcdef"  # a half-written generation
+        half.mkdir(parents=True)
+        (half / "report.parquet").write_bytes(b"PAR1")
+        old = time.time() - 3600
+        os.utime(half / "report.parquet", (old, old))
+        os.utime(half, (old, old))
+        assert recover(instance, layout, "next-run", log=said.append).files == [f"b/{half.name}"]
+        assert not half.exists()
 
 
 def _start_event(run: Any) -> Any:

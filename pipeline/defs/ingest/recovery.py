@@ -136,6 +136,7 @@ def recover(
         storage.free_concurrency_slots_for_run(run_id)
         out.runs.append(run_id)
     out.files = clean_build_dir(layout, lambda rid: rid == current_run_id or _maybe_alive(instance, rid))
+    out.files += clean_state_tmp(layout)
     if out.runs or out.files:
         log(out.message())
     return out
@@ -147,6 +148,31 @@ def _maybe_alive(instance: Any, run_id: str) -> bool:
     if instance.get_run_by_id(run_id) is None:
         return True
     return run_alive(instance, run_id)
+
+
+#: a temporary generation nothing has written to for this long belongs to a dead run
+STALE_TMP_S = 600
+
+
+def clean_state_tmp(layout: Layout) -> list[str]:
+    """Temporary generations (``facts/<batch>/.tmp-*``) a killed run left half-written. A live run
+    writes its temporary generation in one go, so one untouched for STALE_TMP_S is stale."""
+    if not layout.facts_dir.is_dir():
+        return []
+    now, gone = time.time(), []
+    for tmp in sorted(layout.facts_dir.glob("*/.tmp-*")):
+        try:
+            paths = [tmp, *tmp.rglob("*")] if tmp.is_dir() else [tmp]
+            newest = max(p.lstat().st_mtime for p in paths)
+        except OSError:
+            continue
+        if now - newest > STALE_TMP_S:
+            if tmp.is_dir():
+                shutil.rmtree(tmp, ignore_errors=True)
+            else:
+                tmp.unlink(missing_ok=True)
+            gone.append(f"{tmp.parent.name}/{tmp.name}")
+    return gone
 
 
 def clean_build_dir(layout: Layout, alive: Callable[[str], bool]) -> list[str]:
