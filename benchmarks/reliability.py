@@ -163,7 +163,8 @@ def make_corpus(raw: Path, n_files: int, seed: int = 7) -> Counter[str]:
     rng = random.Random(seed)
     kinds = content_kinds(rng)
     made: Counter[str] = Counter()
-    per = max(1, n_files // (len(kinds) + 2))
+    few = {k: n for k, n in _FEW.items() if k in kinds}
+    per = max(1, -(-(n_files - sum(few.values()) - 65) // (len(kinds) - len(few))))  # 65 special entries
     batches = [raw / f"b{k}" for k in range(4)]
     for b in batches:
         b.mkdir(parents=True, exist_ok=True)
