@@ -257,7 +257,9 @@ def _assign(
                     )
                 if code is not None:
                     current = code
-                    nums.setdefault(code, [])
+                    # printed order is insertion order: a label seen again before its numbers
+                    # ('（六）其他处理' then '3.其他') takes its place where it is seen last
+                    nums[code] = nums.pop(code, [])
                     labels[code] = t
                     pending = []
                 else:
