@@ -407,3 +407,19 @@ def _start_event(run: Any) -> Any:
     from dagster._core.events import DagsterEvent, DagsterEventType
 
     return DagsterEvent(DagsterEventType.RUN_START.value, job_name=run.job_name, message="started")
+
+
+def test_entries_outside_any_batch_are_named_and_the_sensor_survives_odd_entries(tmp_path: Path) -> None:
+    from pipeline.load.layout import batch_signature, list_batches, outside_batches
+
+    raw, _ = odd_raw(tmp_path)
+    (raw / "loose.txt").write_bytes(b"x")
+    (raw / "_private").mkdir()
+    os.mkdir(os.fsencode(raw) + b"/\xff_batch")
+    (raw / "odd" / "up").symlink_to(raw)  # a symlink to an ancestor: never walked into
+    assert list_batches(raw) == ["odd"]
+    assert outside_batches(raw) == ["\\xff_batch", "_private", "loose.txt"]
+    n, _size, _newest = batch_signature(raw / "odd").split(":")
+    assert (
+        int(n) == 16
+    )  # the 15 entries of odd_raw and the link up: every entry, special or not, counted once; no loop followed

@@ -33,8 +33,29 @@ def default_warehouse_dir() -> Path:
 
 
 def is_batch_name(name: str) -> bool:
-    """A sub-folder is a batch unless hidden/private (``.x``, ``_x``) or unusable as a key."""
-    return bool(name) and name[0] not in "._" and not _BAD_KEY.search(name)
+    """A sub-folder is a batch unless hidden/private (``.x``, ``_x``) or unusable as a key (a
+    name that is not UTF-8 cannot be a partition key or a Parquet string)."""
+    return bool(name) and name[0] not in "._" and not _BAD_KEY.search(name) and _utf8(name)
+
+
+def _utf8(name: str) -> bool:
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def outside_batches(raw_dir: Path) -> list[str]:
+    """Entries of the raw folder that no batch holds (files at its top, folders that cannot be
+    batches), so a run can say they are not ingested instead of passing over them in silence."""
+    if not raw_dir.is_dir():
+        return []
+    out = []
+    for e in os.scandir(raw_dir):
+        if not (e.is_dir(follow_symlinks=False) and is_batch_name(e.name)):
+            out.append(os.fsencode(e.name).decode("utf-8", "backslashreplace"))
+    return sorted(out)
 
 
 def list_batches(raw_dir: Path) -> list[str]:
@@ -52,12 +73,10 @@ def batch_signature(path: Path) -> str:
     stack = [path]
     while stack:
         with os.scandir(stack.pop()) as entries:
-            for e in entries:
-                if e.name.startswith("."):
-                    continue
-                st = e.stat()
+            for e in entries:  # hidden entries too (they are ingested); symlinks not followed
+                st = e.stat(follow_symlinks=False)
                 newest = max(newest, st.st_mtime_ns)
-                if e.is_dir():
+                if e.is_dir(follow_symlinks=False):
                     stack.append(Path(e.path))
                 else:
                     n += 1

@@ -61,6 +61,14 @@ def raw_ogi__files(context: dg.AssetExecutionContext, ogi: OgiResource) -> dg.Ma
     layout, version = ogi.layout, ogi.parse_settings().parser_version
     mark_process(context)
     released = recover(context.instance, layout, context.run_id, log=context.log.warning)
+    from pipeline.load.layout import outside_batches
+
+    stray = outside_batches(layout.raw_dir)
+    if stray:
+        context.log.warning(
+            f"{len(stray)} entries of {layout.raw_dir} are in no batch folder and are not ingested "
+            f"(a batch is a sub-folder not starting with . or _): {', '.join(stray[:20])}"
+        )
     rows, t0 = [], time.perf_counter()
     for batch in _existing(context, ogi):
         inv = inventory.scan(layout, batch, version)
@@ -94,6 +102,7 @@ def raw_ogi__files(context: dg.AssetExecutionContext, ogi: OgiResource) -> dg.Ma
             **{k: dg.MetadataValue.int(v) for k, v in totals.items()},
             "batches": dg.MetadataValue.md(_md_table(rows)),
             "seconds": dg.MetadataValue.float(round(time.perf_counter() - t0, 3)),
+            "outside_batches": dg.MetadataValue.int(len(stray)),
             "released_dead_runs": dg.MetadataValue.int(len(released.runs)),
             "stray_build_files_deleted": dg.MetadataValue.int(len(released.files)),
         }
