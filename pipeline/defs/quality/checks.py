@@ -198,6 +198,11 @@ def build_checks(asset: str, rules: list[catalog.Rule]) -> dg.AssetChecksDefinit
                 rules,
                 f"this run's build ({context.op_execution_context.run_id[:8]})",
             )
+        failed = [r.rule_id for r, passed, _, _ in results if not passed]
+        # the run shows "Success" even when source checks fail: the tag says which
+        context.op_execution_context.instance.add_run_tags(
+            context.op_execution_context.run_id, {"ogi/checks_failed": ",".join(failed) or "none"}
+        )
         for rule, passed, severity, metadata in results:
             yield dg.AssetCheckResult(
                 check_name=rule.rule_id, asset_key=asset, passed=passed, severity=severity, metadata=metadata
