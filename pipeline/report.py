@@ -59,7 +59,7 @@ def parse_bytes(data: bytes, path: str) -> dict[str, Any]:
             doc = read_document(data, path)
             source["format"] = doc.format
             source["encoding"] = doc.encoding
-            record = sanitize_record(parse_document(doc))
+            record = sanitize_record(parse_document(doc, path.replace("\\", "/").rsplit("/", 1)[-1]))
         except Exception as exc:  # a reader or parser bug must not stop a batch: keep the file, say why
             record = empty_record()
             record["status"] = "failed"

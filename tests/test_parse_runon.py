@@ -165,3 +165,16 @@ def test_a_notice_is_not_a_report():
     rec = parse_bytes(text.encode(), "notice.txt")
     assert rec["status"] == "not_a_report"
     assert "letter or notice" in rec["problems"][0]
+
+
+def test_agency_and_year_from_the_file_name_when_the_text_lost_its_title():
+    text = (
+        "一、总体情况\n本机关认真贯彻。\n三、收到和处理政府信息公开申请情况\n"
+        "一、本年新收政府信息公开申请数量 1 0 0 0 0 0 1\n二、上年结转政府信息公开申请数量 0 0 0 0 0 0 0\n"
+    )
+    rec = parse_bytes(text.encode(), "crawl/泗县财政局2023年政府信息公开工作年度报告.txt")
+    assert rec["agency"]["name"] == "泗县财政局" and rec["agency"]["province"] == "安徽省"
+    assert rec["year"] == 2023
+    # a table 三 that never reached its （六） rows takes the format of its year
+    assert rec["format_version"] == 2021
+    assert any("file name" in p for p in rec["problems"])

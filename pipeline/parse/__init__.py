@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from pipeline.extract.document import Document
+from pipeline.extract.document import Document, Line
+from pipeline.extract.normalize import normalize_cell
 from pipeline.parse.gazetteer import locate, locate_in_text
 from pipeline.parse.meta import (
     agency_kind,
@@ -35,8 +36,11 @@ __all__ = ["parse_document"]
 FIRST_YEAR, LAST_YEAR = 2019, 2100
 
 
-def parse_document(doc: Document) -> dict[str, Any]:
-    """Turn a Document into a report record (status and problems say what could not be read)."""
+def parse_document(doc: Document, file_name: str | None = None) -> dict[str, Any]:
+    """Turn a Document into a report record (status and problems say what could not be read).
+
+    ``file_name`` (the source's base name) is the last place the agency and year are looked for:
+    a crawl often names the file by the title the text lost (an image, a metadata header)."""
     rec = empty_record()
     if doc.fatal:
         rec["status"] = "failed"
@@ -58,6 +62,16 @@ def parse_document(doc: Document) -> dict[str, Any]:
         if year is not None:
             problems.append(f"report year not in the title; {year} taken from the text")
     name = title.name or find_signature(lines) or find_publisher(lines)
+    if (name is None or year is None) and file_name:
+        from_file = find_title(
+            [Line(text=normalize_cell(file_name.rsplit(".", 1)[0]), lineno=0, raw=file_name)]
+        )
+        if name is None and from_file.name:
+            name = from_file.name
+            problems.append(f"agency name taken from the file name {file_name!r}")
+        if year is None and from_file.year:
+            year = from_file.year
+            problems.append(f"report year taken from the file name {file_name!r}")
     if name is None:
         problems.append("agency name not found in the title, the signature or the page's 发布机构")
 
@@ -66,14 +80,14 @@ def parse_document(doc: Document) -> dict[str, Any]:
     t3_start = find_start(lines, t3_begin)
     if t3_start is None and t3_begin:
         t3_start = find_start(lines, 0)
-    t3 = read_table3(lines, t3_start, grid_source=grid_source)
+    year_fmt = 2021 if (year or 2021) >= 2021 else 2019
+    t3 = read_table3(lines, t3_start, grid_source=grid_source, default_fmt=year_fmt)
     t4_begin = t3.end_line if t3.found else sections.get(4, sections.get(3, 0))
     t4 = read_table4(lines, t4_begin)
     t2_start = sections.get(2, 0)
     t2_end = t3_start if t3.found and t3_start is not None and t3_start >= t2_start else None
     if t2_end is None or t2_end <= t2_start:
         t2_end = sections.get(3, len(lines))
-    year_fmt = 2021 if (year or 2021) >= 2021 else 2019
     t2 = read_table2(lines[t2_start:t2_end], t3.fmt if t3.found else year_fmt)
 
     n_start = sections.get(1, 0)

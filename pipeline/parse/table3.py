@@ -489,7 +489,9 @@ def _solve_values(vals: tuple) -> tuple[tuple, int]:
     return vals, 1 if known > total else 0
 
 
-def read_table3(lines: list[Line], start: int | None, *, grid_source: bool = False) -> Table3:
+def read_table3(
+    lines: list[Line], start: int | None, *, grid_source: bool = False, default_fmt: int = 2019
+) -> Table3:
     """Table 三 from the lines; ``grid_source`` when cells come from a real table (HTML/DOCX/PDF),
     where a row's cells keep their columns (tab-separated text does not: tabs get lost)."""
     out = Table3()
@@ -499,7 +501,13 @@ def read_table3(lines: list[Line], start: int | None, *, grid_source: bool = Fal
     nums, labels, out.end_line, out.repairs = _assign(lines, start, grid_source)
     _redistribute(nums, out.repairs)
     # the 2021 form splits （六）其他处理 into three sub-rows; the 2019 form has one row
-    out.fmt = 2021 if ("other_no_correction" in nums or "other_no_fee" in nums) else 2019
+    # (a table that lost the whole （六） block says nothing: the caller's guess from the year)
+    if "other_no_correction" in nums or "other_no_fee" in nums:
+        out.fmt = 2021
+    elif _count(nums.get("other_other", [])):
+        out.fmt = 2019
+    else:
+        out.fmt = default_fmt
     wanted = [
         c for c in APPLICATION_ROWS if c in DISPOSITION_ROWS[out.fmt] or c not in DISPOSITION_ROWS[2021]
     ]
