@@ -8,6 +8,7 @@ dependency we do not want. The hierarchy is in the code itself: PP CC DD (+ 6 mo
 from __future__ import annotations
 
 import csv
+import re
 import importlib.util
 from dataclasses import dataclass
 from functools import lru_cache
@@ -137,6 +138,10 @@ def _region_of(p: Place) -> Region:
 
 
 _GOV_NEXT = set("人政区县市省州委党办")
+# special zones named after the place that hosts them (平潭综合实验区, 昆明经开区, 天府新区)
+_ZONE_NEXT = re.compile(
+    r"综合实验区|综合试验区|新区|经济技术开发区|高新技术产业开发区|高新区|经开区|开发区|合作区|示范区|自贸|保税区|港区"
+)
 
 
 def _mentions(text: str) -> list[tuple[int, list[Place]]]:
@@ -149,7 +154,7 @@ def _mentions(text: str) -> list[tuple[int, list[Place]]]:
         if full:
             out.append((start, full))
             continue
-        if start == 0 and text[end : end + 1] in _GOV_NEXT:
+        if start == 0 and (text[end : end + 1] in _GOV_NEXT or _ZONE_NEXT.match(text, end)):
             out.append((start, idx[word]))
     return out
 
