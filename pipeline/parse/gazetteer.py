@@ -8,8 +8,8 @@ dependency we do not want. The hierarchy is in the code itself: PP CC DD (+ 6 mo
 from __future__ import annotations
 
 import csv
-import re
 import importlib.util
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
