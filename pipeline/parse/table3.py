@@ -386,6 +386,8 @@ def _redistribute(nums: dict[str, list[Tok]], repairs: list[dict]) -> None:
     rows collects 7k numbers; hand each of the k rows its 7, in order."""
     order = list(nums)  # as printed: a converter may swap rows, labels and numbers alike
     for idx, code in enumerate(order):
+        if len(nums[code]) < 14:
+            continue  # fewer than two rows' worth of cells
         per_line = _rows_by_line(nums[code])
         k, r = (len(per_line), 0) if per_line else divmod(_count(nums[code]), 7)
         if k < 2 or r:
@@ -600,10 +602,15 @@ def read_table3(
         # every identity holds: look only for equally good readings elsewhere (a tie)
         vary = {}
         for code, opts in cands.items():
+            if len(opts) < 2 or code in locked:
+                continue
             k0 = ev.choice[code]
-            same = [k for k, o in enumerate(opts) if o[1] == opts[k0][1] and o[2].cost == opts[k0][2].cost]
-            if len(same) > 1 and code not in locked:
-                vary[code] = same
+            same: dict[tuple, int] = {opts[k0][0]: k0}  # one reading per distinct set of values
+            for k, o in enumerate(opts):
+                if o[1] == opts[k0][1] and o[2].cost == opts[k0][2].cost:
+                    same.setdefault(o[0], k)
+            if len(same) > 1:
+                vary[code] = list(same.values())
     optima = _search_jointly(ev, vary)
     if optima:
         best = ev.objective()

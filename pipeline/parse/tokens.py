@@ -59,8 +59,7 @@ def ocr_number(s: str, cell: bool) -> str | None:
 
 
 def is_placeholder(s: str) -> bool:
-    s = s.strip()
-    return bool(s) and s[-1] in "0123456789列栏" and _PLACEHOLDER.match(s) is not None
+    return bool(s) and s[-1] in "0123456789列栏 " and _PLACEHOLDER.match(s.strip()) is not None
 
 
 @dataclass(slots=True)
