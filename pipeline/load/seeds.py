@@ -31,9 +31,11 @@ from pipeline.record import (
 #: group (Chinese, as in record.py) → code
 GROUP_CODES: dict[str, str] = {g.label: g.code for g in form.GROUPS}
 #: 2021 splits （六）其他处理 into three rows; 2019 has one. Charts compare the whole group.
+_ONE_ROW = next(g for g in form.GROUPS if g.code == form.ONE_ROW_GROUP_2019)
 COMPARABLE = {
-    code: ("other_processing", "（六）其他处理")
-    for code in ("other_no_correction", "other_no_fee", "other_other")
+    r.code: (f"{_ONE_ROW.code}_processing", _ONE_ROW.head)
+    for r in form.APPLICATION_ROWS
+    if r.group == _ONE_ROW.code
 }
 
 
