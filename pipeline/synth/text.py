@@ -357,25 +357,31 @@ def _pipe_rule(n: int) -> str:
 
 # ----------------------------------------------------------------------------- table 二
 def _table2(record: dict[str, Any], s: Style) -> list[str]:
+    """Table 二 off the shared layout model's grid (``layout.table2``): article heads, column heads
+    and item labels as the form prints them; values and the style's unit variants printed here."""
     fmt = record["format_version"]
     items = PROACTIVE_ITEMS[fmt]
     proactive = record.get("proactive") or {}
+    table = layout.table2({"format_version": fmt}, layout.Variant())
+    codes = dict(zip(table.data_rows, (c for _, block in ARTICLE_BLOCKS[fmt] for c in block), strict=True))
     out: list[str] = []
-    for head, codes in ARTICLE_BLOCKS[fmt]:
-        measures = items[codes[0]][1]
-        heads = [MEASURE_HEADS[fmt][m] for m in measures]
-        if "amount_10k_yuan" in measures and s.fee_note:
-            heads = [form.FEE_NOTE_HEAD]
-        if "amount_yuan" in measures and s.procurement_unit == "head":
-            heads[-1] = "采购总金额（万元）"
-        out.append(_line([_label(head, s)], s, 4))
-        if s.table_mode == "pipe" and not out[:-1]:
-            out.append(_pipe_rule(4))
-        out.append(_line([form.ITEM_HEAD, *heads], s, 4))
-        for code in codes:
-            vals = proactive.get(code) or {}
-            cells = [_proactive_cell(m, vals.get(m), s) for m in measures]
-            out.append(_line([items[code][0], *cells], s, 4))
+    for r, row in enumerate(layout.expand(table)):
+        if r in codes:  # an item row
+            vals = proactive.get(codes[r]) or {}
+            cells = [_proactive_cell(m, vals.get(m), s) for m in items[codes[r]][1]]
+            out.append(_line([row[0], *cells], s, 4))
+        elif r + 1 in codes:  # the block's column heads, over its first item
+            measures = items[codes[r + 1]][1]
+            heads = row[1 : 1 + len(measures)]
+            if "amount_10k_yuan" in measures and s.fee_note:
+                heads = [form.FEE_NOTE_HEAD]
+            if "amount_yuan" in measures and s.procurement_unit == "head":
+                heads[-1] = "采购总金额（万元）"
+            out.append(_line([row[0], *heads], s, 4))
+        else:  # an article head: 第二十条第（…）项
+            out.append(_line([_label(row[0], s)], s, 4))
+            if s.table_mode == "pipe" and not out[:-1]:
+                out.append(_pipe_rule(4))
     return out
 
 
