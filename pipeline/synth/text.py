@@ -94,11 +94,6 @@ ORGS = [c.code for c in form.APPLICANT_COLUMNS if c.legal_person]
 OUTCOMES = [c.label for c in form.RL_OUTCOMES]
 
 ARTICLE_BLOCKS = layout.ARTICLE_BLOCKS
-# column heads as the forms print them (2019 prints 处理决定数量 without 本年)
-MEASURE_HEADS: dict[int, dict[str, str]] = {
-    fmt: {m: form.MEASURE[m].head(fmt) for i in form.PROACTIVE_ITEMS[fmt] for m in i.measures}
-    for fmt in (2021, 2019)
-}
 
 
 # ----------------------------------------------------------------------------- style
