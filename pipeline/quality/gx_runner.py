@@ -1,8 +1,10 @@
-"""Run the GX suites of ``expectations/`` on check frames computed in the warehouse; shape findings.
+"""Run the GX suites (generated from the registry, ``catalog.py``) on check frames computed in the
+warehouse, or in ``ogi check``'s in-memory copy of it; shape findings. The one check path.
 
-GX 1.x cannot read DuckDB, so every expectation reads a pandas frame: the result of
-``sql/checks/<frame>.sql`` (one row per report × column or per cell, with both sides of the
-identity and the columns a finding needs). Each suite is split by ``meta.frame`` and validated on
+GX 1.x cannot read DuckDB, so every expectation reads a pandas frame: the result of a check frame
+(``frames.py``: an identity's frame generated from its template, or ``sql/checks/<frame>.sql``),
+one row per report × column or per cell, with both sides of the identity and the columns a
+finding needs. Each suite is split by ``meta.frame`` and validated on
 that frame in one ephemeral context; every unexpected row becomes a :class:`Finding`.
 
 The warehouse is validated one report year at a time (every frame row belongs to one report, and
@@ -121,7 +123,7 @@ def _pick(row: dict[str, Any], spec: Any, default: str) -> Any:
 
 
 def finding_from_row(row: dict[str, Any], meta: dict[str, Any], rule: catalog.Rule) -> Finding:
-    """The finding an unexpected frame row stands for (same construction as the pure rules)."""
+    """The finding an unexpected frame row stands for."""
     cells = split_cells(meta["cells"] if meta.get("cells") else na_to_none(row.get("cells")))
     expected = as_float(na_to_none(_pick(row, meta.get("expected"), "expected")))
     observed = as_float(na_to_none(_pick(row, meta.get("observed"), "observed")))
