@@ -217,6 +217,23 @@ class _Reader:
         self.n += len(grid)
 
 
+def table_lines(fragment: str, lineno: int = 1) -> list[Line]:
+    """The rows of an HTML ``<table>`` found inside text (converters write markdown with tables
+    as bare HTML), numbered from ``lineno``."""
+    try:
+        root = lxml.html.fragment_fromstring(fragment, create_parent="div")
+    except (lxml.etree.ParserError, ValueError):
+        return []
+    reader = _Reader()
+    reader.n = lineno - 1
+    try:
+        reader.walk(root)
+        reader.flush()
+    except RecursionError:
+        pass
+    return reader.lines
+
+
 def read_html(data: bytes) -> Document:
     """Read an HTML page or fragment into a Document; never raises for bad input."""
     try:

@@ -82,10 +82,27 @@ def split_cells(line: str) -> list[str] | None:
     return None
 
 
-def lines_from_text(text: str) -> list[Line]:
-    """Split decoded text into normalised Lines, dropping blank and ruler lines."""
-    out: list[Line] = []
-    for n, raw in enumerate(text.splitlines(), 1):
+_HTML_TABLE = re.compile(r"<table\b.*?</table\s*>", re.I | re.S)
+
+
+def lines_from_text(text: str, first: int = 1) -> list[Line]:
+    """Split decoded text into normalised Lines, dropping blank and ruler lines. An HTML table
+    inside the text (markdown from PDF converters writes tables as bare HTML) becomes row Lines
+    with cells, as the HTML reader reads it."""
+    if "<table" in text or "<TABLE" in text:
+        from pipeline.extract.html import table_lines  # lazy: only converter output has them
+
+        out: list[Line] = []
+        pos = 0
+        for m in _HTML_TABLE.finditer(text):
+            lineno = first + text.count("\n", 0, m.start())
+            out += lines_from_text(text[pos : m.start()], first + text.count("\n", 0, pos))
+            out += table_lines(m.group(0), lineno)
+            pos = m.end()
+        if pos:
+            return out + lines_from_text(text[pos:], first + text.count("\n", 0, pos))
+    out = []
+    for n, raw in enumerate(text.splitlines(), first):
         if not raw.strip() or _DASH_ROW.match(raw) or _MD_SEPARATOR.match(raw) or PAGE_FOOTER.match(raw):
             continue
         cells = split_cells(raw)
