@@ -36,6 +36,10 @@ def test_a_failed_check_stays_failed_after_a_no_op_run(tmp_path: Path, monkeypat
     from pipeline.load.run_cli import run_pipeline
 
     monkeypatch.setenv("OGI_CORRECTIONS_DIR", str(tmp_path / "corrections"))
+    # the no-op must not depend on nobody editing pipeline/*.py meanwhile (a shared checkout)
+    monkeypatch.setattr(
+        "pipeline.load.warehouse._BUILD_INPUTS", (("sql", "*.sql"), ("expectations", "*.json"))
+    )
     raw = tmp_path / "raw"
     shutil.copytree(SAMPLE, raw / "sample")
     bad = plant_t4_error(raw)
