@@ -107,3 +107,15 @@ def test_golden_with_repaired_cell_is_parse_suspect(monkeypatch: pytest.MonkeyPa
     kinds = {(x["rule"], x["column"]): x["kind"] for x in lines}
     assert kinds[("t3_row_total", "total")] == "parse_suspect"
     assert kinds[("t3_disposition_sum", "total")] == "parse_suspect"
+
+
+def test_a_report_that_lost_a_table_says_how_it_would_be_stored(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+):
+    """No finding (the warehouse keeps it as partial, quarantined), but the reviewer is told."""
+    lost = next(c for c in cases() if c.name == "lost_table").record
+    (tmp_path / "r.txt").write_text("stand-in", encoding="utf-8")
+    _stand_in(monkeypatch, lambda path: lost)
+    text = runner.invoke(app, ["check", str(tmp_path)]).stdout
+    assert "stored as partial: status ok but no value at all in review_litigation" in text
+    assert "no findings" in text

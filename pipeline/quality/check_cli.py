@@ -95,6 +95,20 @@ def _order(f: Finding) -> tuple[Any, ...]:
     return (f.severity != "error", f.rule_id, f.cells)
 
 
+def stored_as(record: dict[str, Any]) -> str | None:
+    """Why the warehouse would not keep this ok report as ok (flatten quarantines, e.g., a report
+    with a table that holds no value at all), or None. Such a report is no finding, so say it."""
+    from pipeline.load.flatten import flatten
+    from pipeline.record import PARSER_VERSION
+
+    if record.get("status", "ok") != "ok":
+        return None
+    quarantine = flatten(record, "check", (record.get("source") or {}).get("path") or "", PARSER_VERSION)[
+        "quarantine"
+    ]
+    return f"stored as {quarantine['status']}: {quarantine['reason']}" if quarantine else None
+
+
 def human(path: str, record: dict[str, Any], findings: list[Finding]) -> str:
     """A file's block of the human-readable output."""
     agency = (record.get("agency") or {}).get("name") or "?"
@@ -107,6 +121,8 @@ def human(path: str, record: dict[str, Any], findings: list[Finding]) -> str:
         why = "; ".join(record.get("problems") or []) or "not a report"
         lines.append(f"  not checked: {why}")
         return "\n".join(lines)
+    if (note := stored_as(record)) is not None:
+        lines.append(f"  {note}")
     if not findings:
         lines.append("  no findings")
     for f in sorted(findings, key=_order):
@@ -139,6 +155,8 @@ def check_command(
                 out.write(json_line(str(path), f) + "\n")
             if not is_report(record):
                 sys.stderr.write(f"{path}: not checked, status {record.get('status')}\n")
+            elif (note := stored_as(record)) is not None:
+                sys.stderr.write(f"{path}: {note}\n")
         else:
             out.write(human(str(path), record, findings) + "\n")
     if not as_json:
