@@ -56,3 +56,16 @@ def test_markdown_with_html_tables_reads_every_cell(page: Path):
     exp = json.loads((CORPUS / "expected" / f"{page.stem}.json").read_text(encoding="utf-8"))
     res = _score_doc()(exp, rec)
     assert res["mismatches"] == [], res["mismatches"][:5]
+
+
+def test_inline_html_in_markdown_cells_is_markup_not_text():
+    md = (
+        "# 某县财政局2023年政府信息公开工作年度报告\n\n三、收到和处理政府信息公开申请情况\n\n"
+        "| 项目 | 自然人 | 商业企业 | 科研机构 | 社会公益组织 | 法律服务机构 | 其他 | 总计 |\n"
+        "|---|---|---|---|---|---|---|---|\n"
+        "| 一、本年新收政府信息<br>公开申请数量 | 1 | 0 | 0 | 0 | 0 | 0 | 1 |\n"
+        "| 二、上年结转政府信息公开申请数量 | 0&nbsp; | 0 | 0 | 0 | 0 | 0 | 0 |\n"
+    )
+    rec = parse_bytes(md.encode(), "br.md")
+    assert rec["applications"]["rows"]["new_received"] == [1, 0, 0, 0, 0, 0, 1]
+    assert rec["applications"]["rows"]["carried_over"] == [0] * 7

@@ -67,6 +67,20 @@ def detect_decode(data: bytes) -> tuple[str, str]:
     return str(best), best.encoding
 
 
+_INLINE_HTML = re.compile(r"<br\s*/?>|</?(?:span|font|b|strong|p|sup|sub)\b[^>]*>", re.I)
+
+
+def _unmark(line: str) -> str:
+    """Converter markdown keeps bits of HTML inside cells and lines ('申请<br>数量', '&nbsp;')."""
+    if "<" in line:
+        line = _INLINE_HTML.sub("", line)
+    if "&" in line:
+        import html
+
+        line = html.unescape(line)
+    return line
+
+
 def split_cells(line: str) -> list[str] | None:
     """Cells of a tab- or pipe-separated line; None for a line of free text."""
     if "\t" in line:
@@ -103,6 +117,7 @@ def lines_from_text(text: str, first: int = 1) -> list[Line]:
             return out + lines_from_text(text[pos:], first + text.count("\n", 0, pos))
     out = []
     for n, raw in enumerate(text.splitlines(), first):
+        raw = _unmark(raw)
         if not raw.strip() or _DASH_ROW.match(raw) or _MD_SEPARATOR.match(raw) or PAGE_FOOTER.match(raw):
             continue
         cells = split_cells(raw)
