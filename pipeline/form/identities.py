@@ -382,6 +382,7 @@ RULES: tuple[Rule, ...] = (
         "warn",
         False,
         "a 2021-format table 二 carries the 2019-only row {first}",
+        editions=(2021,),  # informative: the frame reads 2021-form facts only
         expects=(
             Expect(
                 "fact_proactive",
@@ -398,6 +399,7 @@ RULES: tuple[Rule, ...] = (
         "warn",
         False,
         "行政事业性收费 = {observed} 万元, above {expected}: probably printed in 元",
+        editions=(2021,),  # informative: the frame reads 2021-form facts only
         expects=(
             Expect(
                 "fact_proactive",
