@@ -170,26 +170,181 @@ def preview(con: duckdb.DuckDBPyConnection, sql: str, limit: int = 10) -> str:
     return "\n".join(lines)
 
 
+#: the per-batch tables kept from the published file by an incremental build (the big ones);
+#: every other table is rebuilt as a full build builds it
+INCREMENTAL_TABLES = ("fact_application", "fact_proactive", "fact_review_litigation")
+#: an incremental build is refused past these: many changed batches (a full build is as fast),
+#: or a published file with too many free blocks (deleted rows pile up; a full build compacts)
+_MAX_CHANGED_SHARE = 0.5
+_MAX_FREE_SHARE, _MIN_FREE_BYTES = 0.3, 64 << 20
+
+
+def code_fingerprint(parser_version: str) -> str:
+    """Identity of everything but the batches: versions, SQL, suites, code. An incremental build
+    starts from the published file only when this is the one that file was built with."""
+    return fingerprint(Snapshot(), parser_version)
+
+
+@dataclass
+class Plan:
+    """How a build starts: from nothing (full) or from a copy of the published file."""
+
+    incremental: bool
+    reason: str
+    changed: list[str] = field(default_factory=list)
+    """Batches whose rows are rewritten: new, changed (another generation) or removed."""
+
+
+def plan_build(layout: Layout, snap: Snapshot, parser_version: str) -> Plan:
+    """Full or incremental, and why. ``OGI_WAREHOUSE_FULL=1`` forces a full build."""
+    if os.environ.get("OGI_WAREHOUSE_FULL", "") not in ("", "0"):
+        return Plan(False, "OGI_WAREHOUSE_FULL is set")
+    target = layout.published
+    if not target.exists():
+        return Plan(False, "no published warehouse yet")
+    try:
+        with duckdb.connect(str(target), read_only=True) as con:
+            code = con.execute("select code_fingerprint from build_input").fetchone()
+            batches, generations = con.execute("select batches, generations from warehouse_build").fetchone()
+            used, free, block = con.execute(
+                "select used_blocks, free_blocks, block_size from pragma_database_size()"
+            ).fetchone()
+    except (duckdb.Error, TypeError) as exc:  # an older file, or unreadable: rebuild it whole
+        return Plan(False, f"published file gives no build inputs ({type(exc).__name__})")
+    if code is None or code[0] != code_fingerprint(parser_version):
+        return Plan(False, "versions, SQL, suites or code changed since the published build")
+    before = dict(zip(batches or [], generations or [], strict=False))
+    now = dict(zip(snap.batches, snap.generations, strict=True))
+    changed = sorted(b for b in before.keys() | now.keys() if before.get(b) != now.get(b))
+    if len(changed) > _MAX_CHANGED_SHARE * max(len(now), 1):
+        return Plan(False, f"{len(changed)} of {len(now)} batches changed", changed)
+    if free > _MAX_FREE_SHARE * max(used + free, 1) and free * block > _MIN_FREE_BYTES:
+        return Plan(False, f"published file is {free / (used + free):.0%} free blocks: compacting", changed)
+    return Plan(True, f"{len(changed)} of {len(now)} batches changed", changed)
+
+
+def _set_files(con: duckdb.DuckDBPyConnection, layout: Layout, files: dict[str, list[str]]) -> None:
+    for table, paths in files.items():
+        con.execute(
+            f"set variable {table}_files = $files", {"files": paths or [_empty_parquet(layout, table)]}
+        )
+
+
+def _rewrite_batches(
+    con: duckdb.DuckDBPyConnection, layout: Layout, snap: Snapshot, plan: Plan
+) -> dict[str, int]:
+    """In a copy of the published file: rebuild the small core tables from every batch, and in the
+    fact tables replace only the rows of reports whose kept copy is new, moved, in a changed batch,
+    or was corrected by a reviewer (corrections are applied again afterwards, on parsed values).
+    The facts' own model SQL makes the new rows (run in a scratch schema on those reports only), so
+    an incremental build gives the same tables as a full one."""
+    con.execute("create or replace temp table _old_kept as select report_id, batch from report")
+    fixed = "select null::varchar as report_id where false"
+    if con.execute(
+        "select count(*) from duckdb_tables() where table_name = 'correction' and schema_name = 'main'"
+        " and database_name = current_database()"
+    ).fetchone()[0]:
+        fixed = "select distinct report_id from main.correction"
+    con.execute(f"create or replace temp table _fixed as {fixed}")
+    con.execute(
+        "create or replace temp table _changed as select unnest($b::varchar[]) as batch", {"b": plan.changed}
+    )
+    keep = set(INCREMENTAL_TABLES)
+    for kind, name in con.execute(
+        "select 'table', table_name from duckdb_tables() where database_name = current_database() "
+        "and schema_name = 'main' union all select 'view', view_name from duckdb_views() "
+        "where database_name = current_database() and schema_name = 'main' and not internal"
+    ).fetchall():
+        if name not in keep:
+            con.execute(f'drop {kind} if exists main."{name}"')
+    _set_files(con, layout, snap.files)
+    for name in MODELS["staging"]:
+        run_model(con, "staging", name)
+    for name in MODELS["core"]:
+        if name not in keep:
+            run_model(con, "core", name)
+    con.execute("""
+        create or replace temp table _insert as
+        select n.report_id, n.batch from report as n
+        where n.batch in (select batch from _changed)
+           or n.report_id in (select report_id from _fixed)
+           or not exists (select 1 from _old_kept as o where o.report_id = n.report_id and o.batch = n.batch)
+    """)
+    con.execute("""
+        create or replace temp table _stale as
+        select report_id from _old_kept as o
+        where o.batch in (select batch from _changed)
+           or o.report_id in (select report_id from _fixed)
+           or not exists (select 1 from report as n where n.report_id = o.report_id and n.batch = o.batch)
+    """)
+    rewritten = dict(
+        con.execute(
+            "select 'deleted', count(*) from _stale union all select 'inserted', count(*) from _insert"
+        ).fetchall()
+    )
+    need = {b for (b,) in con.execute("select distinct batch from _insert").fetchall()}
+    _set_files(
+        con,
+        layout,
+        {
+            t: [f for b, f in zip(snap.batches, snap.files[t], strict=True) if b in need]
+            for t in INCREMENTAL_TABLES
+        },
+    )
+    for name in INCREMENTAL_TABLES:
+        run_model(con, "staging", f"stg_{name}")
+    con.execute("create schema if not exists _inc")
+    con.execute("create or replace view _inc.report as select report_id, batch from _insert")
+    con.execute("use ogi._inc")
+    try:
+        for name in INCREMENTAL_TABLES:
+            run_model(con, "core", name)
+    finally:
+        con.execute("use ogi.main")
+    con.execute("begin transaction")
+    for name in INCREMENTAL_TABLES:
+        con.execute(f"delete from main.{name} where report_id in (select report_id from _stale)")
+        con.execute(f"insert into main.{name} by name select * from _inc.{name}")
+    con.execute("drop schema _inc cascade")
+    con.execute("commit")
+    return rewritten
+
+
+_BUILD_INPUT = """
+create or replace table build_input as select getvariable('code_fingerprint') as code_fingerprint;
+comment on table build_input is 'What besides the batches this file was built with; a later build may start from this file only with the same (构建输入)';
+comment on column build_input.code_fingerprint is 'Hash of versions, SQL, suites, code and corrections (代码指纹)';
+"""
+
+
 def build_core(
     layout: Layout, run_id: str, parser_version: str, snap: Snapshot | None = None, fingerprint_: str = ""
 ) -> tuple[Snapshot, dict[str, int]]:
-    """Start a fresh working file: report, quarantine, fact tables, empty quality_finding."""
+    """Start the working file: report, quarantine, fact tables, empty quality_finding.
+
+    Full: a fresh file from every batch's Parquet. Incremental (``plan_build``): a copy of the
+    published file in which only the changed batches' fact rows are rewritten; the published file
+    is never written, and the copy is renamed over it at the end of a good run as before.
+    """
     layout.build_dir.mkdir(parents=True, exist_ok=True)
     _cleanup_stale(layout)
     work = layout.working(run_id)
     for p in (work, work.with_name(work.name + ".wal")):
         p.unlink(missing_ok=True)
     snap = snap or snapshot(layout)
+    plan = plan_build(layout, snap, parser_version)
     started_at = datetime.now(UTC).replace(tzinfo=None)
+    if plan.incremental:
+        shutil.copyfile(layout.published, work)
     with connect(work) as con:
-        for table, files in snap.files.items():
-            con.execute(
-                f"set variable {table}_files = $files", {"files": files or [_empty_parquet(layout, table)]}
-            )
-        for name in MODELS["staging"]:
-            run_model(con, "staging", name)
-        for name in MODELS["core"]:
-            run_model(con, "core", name)
+        if plan.incremental:
+            _rewrite_batches(con, layout, snap, plan)
+        else:
+            _set_files(con, layout, snap.files)
+            for name in MODELS["staging"]:
+                run_model(con, "staging", name)
+            for name in MODELS["core"]:
+                run_model(con, "core", name)
         from pipeline.review.corrections import apply_review_layer  # provenance, corrections
 
         apply_review_layer(con, [Path(f).parent for f in snap.files["report"]])
@@ -202,12 +357,27 @@ def build_core(
             "batches": snap.batches,
             "generations": snap.generations,
             "fingerprint": fingerprint_ or fingerprint(snap, parser_version),
+            "code_fingerprint": code_fingerprint(parser_version),
         }.items():
             con.execute(f"set variable {key} = $v", {"v": value})
         run_model(con, "meta", "warehouse_build")
+        run_sql(con, _BUILD_INPUT)
         counts = table_counts(con, MODELS["core"])
         con.execute("checkpoint")
+    # how the file was built, in the step's metadata (rows_…): batches whose fact rows were written
+    counts["rewritten_batches"] = len(plan.changed) if plan.incremental else len(snap.batches)
     return snap, counts
+
+
+def run_sql(con: duckdb.DuckDBPyConnection, sql: str) -> None:
+    """Statements in one transaction (as ``run_model``)."""
+    con.execute("begin transaction")
+    try:
+        con.execute(sql)
+    except BaseException:
+        con.execute("rollback")
+        raise
+    con.execute("commit")
 
 
 def _require(work: Path) -> None:
