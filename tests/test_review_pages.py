@@ -124,7 +124,10 @@ def test_quality_report_and_site(con, warehouse: Path, tmp_path: Path):
     from pipeline.review.cards import write_site
 
     counts = write_site(con, tmp_path / "site")
-    assert counts == {"cards": 6, "findings": 3}
+    assert counts == {"cards": 6, "rendered": 6, "kept": 0, "findings": 3}
+    # nothing changed: no card is rendered again; a card that went missing is
+    (tmp_path / "site" / "cards" / "411602_川汇区政府_2021.html").unlink()
+    assert write_site(con, tmp_path / "site")["rendered"] == 1
     q = (tmp_path / "site" / "quality.html").read_text(encoding="utf-8")
     assert "来源文件 <code>henan_2022/chuanhui_2022.txt</code> · 第92行" in q
     assert "（一）予以公开 8 0 0 0 0 0 9" in q

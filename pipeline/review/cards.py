@@ -6,8 +6,10 @@ Reads the published warehouse read-only."""
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 import re
-import shutil
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -206,7 +208,9 @@ def _peers(con: duckdb.DuckDBPyConnection, agency_id: str, year: int) -> list[di
     return out
 
 
-def card_context(con: duckdb.DuckDBPyConnection, agency_id: str, year: int) -> dict[str, Any] | None:
+def card_context(
+    con: duckdb.DuckDBPyConnection, agency_id: str, year: int, trends: dict[str, str | None] | None = None
+) -> dict[str, Any] | None:
     """Everything one card shows (None if the agency has no current report that year)."""
     rep = con.execute(
         "select report_id, agency_name, province, city, county, agency_kind, format_version, path, status, n_repairs "
@@ -216,6 +220,8 @@ def card_context(con: duckdb.DuckDBPyConnection, agency_id: str, year: int) -> d
     if rep is None:
         return None
     report_id, name, province, city, county, kind, fmt, path, status, n_repairs = rep
+    if trends is not None and agency_id not in trends:  # one chart per agency, shared by its years
+        trends[agency_id] = _trend_svg(con, agency_id)
     cells = _cells(con, report_id)
     findings = finding_rows(con, "f.report_id = ?", [report_id])
     for f in findings:
@@ -248,17 +254,25 @@ def card_context(con: duckdb.DuckDBPyConnection, agency_id: str, year: int) -> d
         "tables": _tables(cells, fmt),
         "findings": findings,
         "peers": _peers(con, agency_id, year),
-        "trend_svg": _trend_svg(con, agency_id),
+        "trend_svg": trends[agency_id]
+        if trends is not None and agency_id in trends
+        else _trend_svg(con, agency_id),
         "corrections": corrections,
         "slug": slug,
         "generated": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
     }
 
 
-def write_card(con: duckdb.DuckDBPyConnection, agency_id: str, year: int, path: Path) -> Path | None:
+def write_card(
+    con: duckdb.DuckDBPyConnection,
+    agency_id: str,
+    year: int,
+    path: Path,
+    trends: dict[str, str | None] | None = None,
+) -> Path | None:
     from pipeline.review.render import render
 
-    ctx = card_context(con, agency_id, year)
+    ctx = card_context(con, agency_id, year, trends)
     return None if ctx is None else render("card.html.j2", path, **ctx)
 
 
@@ -271,25 +285,109 @@ def find_agency(con: duckdb.DuckDBPyConnection, agency: str) -> list[tuple[str, 
     ).fetchall()
 
 
+MANIFEST = "manifest.json"
+
+
+def _code_version() -> str:
+    """Templates and this module: a change re-renders every card."""
+    from pipeline.review.render import TEMPLATES
+
+    h = hashlib.sha256()
+    for f in [*sorted(TEMPLATES.glob("*.j2")), Path(__file__)]:
+        h.update(f.read_bytes())
+    return h.hexdigest()
+
+
+def card_keys(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, int], str]:
+    """For every agency-year card, a hash of everything it shows: its report and parser version,
+    the agency's years, its findings, corrections and peer ranks. An unchanged key means an
+    unchanged card, so a night re-renders only the cards its data touched."""
+    version = _code_version()
+    years = {
+        a: (ys, rs)
+        for a, ys, rs in con.execute(
+            "select agency_id, list(year order by year), list(report_id order by year) from mart_agency_year group by 1"
+        ).fetchall()
+    }
+    findings = dict(
+        con.execute(
+            "select report_id, string_agg(concat_ws('|', rule_id, cells, column_code, kind, expected, observed), ';' "
+            "order by rule_id, cells, column_code) from quality_finding group by 1"
+        ).fetchall()
+    )
+    corrections: dict[str, str] = {}
+    if has_table(con, "correction"):
+        corrections = dict(
+            con.execute(
+                "select report_id, string_agg(concat_ws('|', cell, value, status, reason, who), ';' order by cell) "
+                "from correction group by 1"
+            ).fetchall()
+        )
+    peers = {
+        (a, y): v
+        for a, y, v in con.execute(
+            "select agency_id, year, string_agg(concat_ws('|', metric, value, rank_desc, peer_n, peer_median), ';' "
+            "order by metric) from mart_cross_agency where peer_level = ? group by 1, 2",
+            [PEER_LEVEL],
+        ).fetchall()
+    }
+    out = {}
+    for a, y, r, pv in con.execute(
+        "select m.agency_id, m.year, m.report_id, r.parser_version from mart_agency_year as m "
+        "left join report as r on r.report_id = m.report_id"
+    ).fetchall():
+        blob = json.dumps(
+            [version, r, pv, years.get(a), findings.get(r), corrections.get(r), peers.get((a, y))],
+            default=str,
+        )
+        out[(a, y)] = hashlib.sha256(blob.encode()).hexdigest()
+    return out
+
+
+def _replace(tmp: Path, target: Path) -> None:
+    os.replace(tmp, target)
+
+
 def write_site(con: duckdb.DuckDBPyConnection, site: Path, warehouse: str = "") -> dict[str, int]:
-    """Every card, an index and the quality report into ``site`` (built aside, then swapped in)."""
+    """Cards, an index and the quality report into ``site``. Only the cards whose key changed are
+    rendered again (``manifest.json``); every page is written aside and renamed into place."""
     from pipeline.review.quality_report import write_quality_report
     from pipeline.review.render import render
 
-    tmp = site.with_name(site.name + ".new")
-    shutil.rmtree(tmp, ignore_errors=True)
+    cards_dir = site / "cards"
+    cards_dir.mkdir(parents=True, exist_ok=True)
+    manifest_path = site / MANIFEST
+    try:
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        manifest = {}
+    keys = card_keys(con)
+    new_manifest: dict[str, str] = {}
+    trends: dict[str, str | None] = {}
+    rendered = kept = 0
+    for (agency_id, year), key in keys.items():
+        name = f"{slug(agency_id, year)}.html"
+        target = cards_dir / name
+        if manifest.get(name) == key and target.exists():
+            new_manifest[name] = key
+            kept += 1
+            continue
+        tmp = cards_dir / f".{name}.tmp"
+        if write_card(con, agency_id, year, tmp, trends):
+            _replace(tmp, target)
+            new_manifest[name] = key
+            rendered += 1
+    for name in set(manifest) - set(new_manifest):  # agency-years no longer in the warehouse
+        (cards_dir / name).unlink(missing_ok=True)
     rows = con.execute(
         "select agency_id, agency_name, year, province, city, agency_kind, n_findings_error, n_findings_warn "
         "from mart_agency_year order by province, city, agency_name, year"
     ).fetchall()
-    cards = 0
-    for agency_id, _name, year, *_ in rows:
-        if write_card(con, agency_id, year, tmp / "cards" / f"{slug(agency_id, year)}.html"):
-            cards += 1
-    n_findings = write_quality_report(con, tmp / "quality.html", warehouse)
+    n_findings = write_quality_report(con, site / ".quality.html.tmp", warehouse)
+    _replace(site / ".quality.html.tmp", site / "quality.html")
     render(
         "index.html.j2",
-        tmp / "index.html",
+        site / ".index.html.tmp",
         rows=rows,
         slug=slug,
         kinds=AGENCY_KIND_ZH,
@@ -297,10 +395,6 @@ def write_site(con: duckdb.DuckDBPyConnection, site: Path, warehouse: str = "") 
         warehouse=warehouse,
         generated=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
     )
-    old = site.with_name(site.name + ".old")
-    shutil.rmtree(old, ignore_errors=True)
-    if site.exists():
-        site.rename(old)
-    tmp.rename(site)
-    shutil.rmtree(old, ignore_errors=True)
-    return {"cards": cards, "findings": n_findings}
+    _replace(site / ".index.html.tmp", site / "index.html")
+    manifest_path.write_text(json.dumps(new_manifest, ensure_ascii=False, indent=0), encoding="utf-8")
+    return {"cards": len(new_manifest), "rendered": rendered, "kept": kept, "findings": n_findings}

@@ -51,6 +51,7 @@ def out_review__site(context: dg.AssetExecutionContext, ogi: OgiResource) -> dg.
         metadata={
             "summary": dg.MetadataValue.md(summary),
             "cards": dg.MetadataValue.int(counts["cards"]),
+            "cards_rendered": dg.MetadataValue.int(counts["rendered"]),
             "findings": dg.MetadataValue.int(counts["findings"]),
             "site": dg.MetadataValue.path(str(site / "index.html")),
             "quality_report": dg.MetadataValue.path(str(site / "quality.html")),
