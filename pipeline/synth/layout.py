@@ -104,6 +104,9 @@ class Variant:
     fake_bold: bool = False  # title drawn twice, 0.25 pt apart
     footer: str | None = "dash"  # 'dash' (- 1 -) | 'page' (第 1 页) | None
     narrow_label: bool = True  # table 三 first column one character wide (vertical head)
+    # labels: rows print the form's known variants (pipeline.form LABEL_VARIANTS); drawn last so
+    # every earlier choice of a seed stays what it was
+    known_variants: bool = False
 
     @classmethod
     def of(cls, seed: int | Variant) -> Variant:
@@ -129,6 +132,7 @@ class Variant:
             fake_bold=rng.random() < 0.5,
             footer=rng.choice(["dash", "page", None]),
             narrow_label=rng.random() < 0.7,
+            known_variants=rng.random() < 0.3,
         )
 
 
@@ -231,7 +235,8 @@ def table3(record: dict[str, Any], v: Variant) -> Table:
     for code in codes:
         lead: list[Cell] = []
         group = APPLICATION_ROW_GROUPS[code]
-        text = label(APPLICATION_ROW_LABELS[code], v)
+        own = APPLICATION_ROW_LABELS[code]
+        text = label(form.LABEL_VARIANTS.get(code, (own,))[0] if v.known_variants else own, v)
         if code in ("new_received", "carried_over", "carried_forward"):
             lead = [Cell(text, colspan=3)]
         else:
