@@ -42,6 +42,8 @@ SEEDS = sorted((ROOT / "tests" / "fixtures" / "seeds").glob("*.txt"))
 GRANTED = "（⼀）予以公开 6 0 3 0 2 0 11"
 SEED3 = ROOT / "tests" / "fixtures" / "seeds" / "003_ce55108b2c7e5886.txt"
 VOLATILE = {"parsed_at", "first_seen_at", "last_seen_at"}
+#: build bookkeeping: run ids, times, fingerprints of generation names — differ between any two builds
+VOLATILE_TABLES = {"warehouse_build", "build_input"}
 
 
 # ----------------------------------------------------------------------------- the corpus
@@ -295,7 +297,7 @@ def content(path: Path) -> dict[str, list[tuple[Any, ...]]]:
         for (t,) in con.execute(
             "select table_name from duckdb_tables() where schema_name = 'main' order by 1"
         ).fetchall():
-            if t == "warehouse_build":
+            if t in VOLATILE_TABLES:
                 continue
             cols = [
                 c
@@ -309,6 +311,19 @@ def content(path: Path) -> dict[str, list[tuple[Any, ...]]]:
             ).fetchall()
             out[t] = sorted(rows, key=repr)
     return out
+
+
+def diff(a: Path, b: Path) -> None:
+    """Print what differs between two warehouses (tables, a few rows each way)."""
+    ca, cb = content(a), content(b)
+    for t in sorted(set(ca) | set(cb)):
+        ra, rb = ca.get(t, []), cb.get(t, [])
+        if ra != rb:
+            only_a = [r for r in ra if r not in rb][:3]
+            only_b = [r for r in rb if r not in ra][:3]
+            print(
+                f"    {t}: {len(ra)} vs {len(rb)} rows; only in the first {only_a}; only in the second {only_b}"
+            )
 
 
 def accounted(raw: Path, wh: Path) -> tuple[int, int, float, int]:
@@ -423,6 +438,13 @@ def part_kills(work: Path, kills: int, timeout: float, limit: float, seed: int) 
             work / "kills" / "ref_wh" / "ogi.duckdb"
         )
         same += equal
+        if ref["rc"] != 0:
+            print(
+                "    the reference run failed:",
+                [ln for ln in ref["stdout"].splitlines() if ln.startswith("error")][:3],
+            )
+        elif not equal:
+            diff(work / "kills" / "wh" / "ogi.duckdb", work / "kills" / "ref_wh" / "ogi.duckdb")
         stray = len(list((work / "kills" / "wh" / ".build").glob("*.duckdb*")))
         stray_total += stray
         said = [ln for ln in after["stdout"].splitlines() + after["stderr"].splitlines() if "released" in ln]
