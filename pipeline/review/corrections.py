@@ -287,10 +287,6 @@ def confirm_findings(con: duckdb.DuckDBPyConnection) -> int:
 
 
 def apply_review_layer(con: duckdb.DuckDBPyConnection, generation_dirs: list[Path]) -> dict[str, Any]:
-    """The warehouse build's hook: ``cell_provenance`` and the corrections, on the core tables."""
-    from pipeline.review.provenance import build_cell_provenance
-
-    n = build_cell_provenance(con, generation_dirs)
-    result = apply_corrections(con)
-    result["cell_provenance"] = n
-    return result
+    """The warehouse build's hook: the corrections, on the core tables (``generation_dirs`` are the
+    batches' Parquet generations the build reads; the quality step reads their parse cache)."""
+    return apply_corrections(con)

@@ -94,6 +94,16 @@ def _corrections(con: Any) -> tuple[dict[str, int], str]:
     return counts, md
 
 
+def _provenance(con: Any, ogi: OgiResource) -> int:
+    """cell_provenance for the reports with a finding, from the batches' parse cache."""
+    from pipeline.load.warehouse import snapshot
+    from pipeline.review.provenance import build_cell_provenance
+
+    ids = {r[0] for r in con.execute("select distinct report_id from quality_finding").fetchall() if r[0]}
+    gens = [Path(f).parent for f in snapshot(ogi.layout).files["report"]]
+    return build_cell_provenance(con, gens, ids)
+
+
 @dg.asset(
     deps=[core_ogi__facts],
     group_name="quality",
@@ -120,6 +130,7 @@ def out_quality__findings(context: dg.AssetExecutionContext, ogi: OgiResource) -
         if confirmed:  # kinds changed: the quality marts count them
             for name in ("mart_quality", "mart_quality_rule"):
                 con.execute((SQL_DIR / f"{name}.sql").read_text(encoding="utf-8"))
+        provenance = _provenance(con, ogi)
         con.execute(_OUTCOME)
         con.executemany(
             "insert into quality_check_outcome values (?, ?, ?, ?)",
@@ -170,6 +181,7 @@ def out_quality__findings(context: dg.AssetExecutionContext, ogi: OgiResource) -
             "findings_new": dg.MetadataValue.int(n_new),
             "findings_resolved": dg.MetadataValue.int(n_resolved),
             "findings_confirmed": dg.MetadataValue.int(confirmed),
+            "rows_cell_provenance": dg.MetadataValue.int(provenance),
             "new_findings": dg.MetadataValue.md(new_md),
             "by_rule": dg.MetadataValue.md(
                 _md(by_rule, ("rule", "severity", "findings", "reports", "parse_suspect"))
