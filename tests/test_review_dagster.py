@@ -43,6 +43,7 @@ def test_a_failed_check_stays_failed_after_a_no_op_run(tmp_path: Path, monkeypat
     raw = tmp_path / "raw"
     shutil.copytree(SAMPLE, raw / "sample")
     bad = plant_t4_error(raw)
+    (raw / "stray_report.txt").write_text("a file outside any batch", encoding="utf-8")
     with dg.instance_for_test() as instance:
         first = run_pipeline(raw, tmp_path / "wh", instance=instance, resource_config={"parse_workers": 1})
         assert first.success, first.errors
@@ -67,3 +68,6 @@ def test_a_failed_check_stays_failed_after_a_no_op_run(tmp_path: Path, monkeypat
         assert passing.run_id == second.run_id and passing.status.value == "SUCCEEDED"
         summary = second.metadata["out_quality__in_force"]["summary"]
         assert "Nothing changed" in summary and "t4_group_total" in summary
+        assert "**Not ingested**: 1 entry" in summary and "`stray_report.txt`" in summary
+        tags = instance.get_run_by_id(second.run_id).tags
+        assert tags["ogi/checks_failed"] == "t4_group_total"

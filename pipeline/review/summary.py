@@ -11,6 +11,8 @@ from pipeline.review.labels import rule_zh
 if TYPE_CHECKING:
     import duckdb
 
+    from pipeline.load.layout import Layout
+
 SHOWN = 30
 
 
@@ -57,11 +59,38 @@ def corrections_md(con: duckdb.DuckDBPyConnection) -> str:
     return table_md(("status", "corrections", "files"), rows) if rows else "no corrections"
 
 
-def in_force_summary(con: duckdb.DuckDBPyConnection) -> str:
+def raw_notes(layout: Layout | None) -> list[str]:
+    """What in the raw folder is not in the warehouse: entries outside any batch (ignored) and
+    batches whose folder is gone (left out)."""
+    if layout is None:
+        return []
+    from pipeline.load.layout import outside_batches
+
+    notes = []
+    loose = outside_batches(layout.raw_dir)
+    if loose:
+        shown = ", ".join(f"`{n}`" for n in loose[:SHOWN]) + (" …" if len(loose) > SHOWN else "")
+        notes.append(
+            f"**Not ingested**: {len(loose)} entr{'y' if len(loose) == 1 else 'ies'} directly in "
+            f"`{layout.raw_dir}` (a batch is a sub-folder): {shown}"
+        )
+    if layout.facts_dir.is_dir():
+        batches = set(layout.batches())
+        gone = sorted(d.name for d in layout.facts_dir.iterdir() if d.is_dir() and d.name not in batches)
+        if gone:
+            notes.append(
+                "**Batches removed** from the raw folder, left out of the warehouse: "
+                + ", ".join(f"`{b}`" for b in gone)
+            )
+    return notes
+
+
+def in_force_summary(con: duckdb.DuckDBPyConnection, layout: Layout | None = None) -> str:
     """Summary of a night where nothing changed: the warehouse in force and its open findings."""
     reports = con.execute("select count(*) from report").fetchone()[0]
     return "\n\n".join(
         [
+            *raw_notes(layout),
             f"**Nothing changed**: no new, changed or removed file; the published warehouse "
             f"({reports} reports) stays in force and its checks are re-reported.",
             "**Findings in force**\n\n" + findings_by_rule_md(con),
@@ -71,7 +100,9 @@ def in_force_summary(con: duckdb.DuckDBPyConnection) -> str:
     )
 
 
-def run_summary(con: duckdb.DuckDBPyConnection, changes: dict[str, Any], new_findings: str) -> str:
+def run_summary(
+    con: duckdb.DuckDBPyConnection, changes: dict[str, Any], new_findings: str, layout: Layout | None = None
+) -> str:
     """Summary of a night that rebuilt: files changed, quarantine, new findings, corrections."""
     files = changes.get("raw_ogi__files", {})
     parsed = changes.get("core_ogi__reports", {})
@@ -82,6 +113,7 @@ def run_summary(con: duckdb.DuckDBPyConnection, changes: dict[str, Any], new_fin
     )
     batches = files.get("batches")
     parts = ["**What changed**\n\n" + changed + (f"\n\n{batches}" if isinstance(batches, str) else "")]
+    parts += raw_notes(layout)
     parts.append("**Quarantined (not in the facts), and why**\n\n" + quarantine_md(con))
     parts.append("**New findings** (not in the previous warehouse)\n\n" + new_findings)
     parts.append("**All findings in force**\n\n" + findings_by_rule_md(con))

@@ -232,7 +232,7 @@ def out_quality__in_force(context: dg.AssetExecutionContext, ogi: OgiResource):
         build = con.execute("select run_id, published_at from warehouse_build").fetchone()
         data = f"the published warehouse in force (run {str(build[0])[:8]}, published {build[1]:%Y-%m-%d %H:%M} UTC)"
         results = rule_results(con, ogi.layout.raw_dir, list(catalog.rules().values()), data)
-        summary = in_force_summary(con)
+        summary = in_force_summary(con, ogi.layout)
     log_evaluations(context, results, FACTS)
     failed = [r.rule_id for r, passed, _, _ in results if not passed]
     context.instance.add_run_tags(context.run_id, {"ogi/checks_failed": ",".join(failed) or "none"})

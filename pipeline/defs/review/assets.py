@@ -46,7 +46,7 @@ def out_review__site(context: dg.AssetExecutionContext, ogi: OgiResource) -> dg.
     new_findings = meta.get("out_quality__findings", {}).get("new_findings", "(not computed in this run)")
     with duckdb.connect(str(layout.published), read_only=True) as con:
         counts = write_site(con, site, str(layout.published))
-        summary = run_summary(con, meta, new_findings)
+        summary = run_summary(con, meta, new_findings, layout)
     return dg.MaterializeResult(
         metadata={
             "summary": dg.MetadataValue.md(summary),
