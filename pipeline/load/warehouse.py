@@ -364,8 +364,6 @@ def build_core(
         run_sql(con, _BUILD_INPUT)
         counts = table_counts(con, MODELS["core"])
         con.execute("checkpoint")
-    # how the file was built, in the step's metadata (rows_…): batches whose fact rows were written
-    counts["rewritten_batches"] = len(plan.changed) if plan.incremental else len(snap.batches)
     return snap, counts
 
 
