@@ -104,3 +104,47 @@ def test_bad_rows_are_named_and_left_out(tmp_path: Path):
         Correction(report_id="", cell="applications.granted.total", value="1", reason="r", who="w").validate(
             1
         )
+
+
+def test_apply_corrections_statuses_on_a_small_warehouse(tmp_path: Path):
+    """Every row gets a status: applied, already_correct, unknown_cell, report_changed, invalid."""
+    from pipeline.review.corrections import apply_corrections
+
+    con = duckdb.connect()
+    con.execute("create table report (report_id varchar, path varchar, is_current boolean)")
+    con.execute("insert into report values ('r1', 'b/a.txt', true), ('r0', 'b/a.txt', false)")
+    con.execute(
+        'create table fact_application (report_id varchar, disposition_code varchar, applicant_code varchar, "count" bigint, is_repaired boolean)'
+    )
+    con.execute(
+        "insert into fact_application values ('r1', 'granted', 'total', 9, false), ('r1', 'denied_state_secret', 'total', 0, false)"
+    )
+    con.execute(
+        'create table fact_review_litigation (report_id varchar, group_code varchar, outcome_code varchar, "count" bigint, is_repaired boolean)'
+    )
+    con.execute(
+        "create table fact_proactive (report_id varchar, item_code varchar, measure_code varchar, value double, is_repaired boolean)"
+    )
+    path = tmp_path / "corrections.csv"
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["report_id", "path", "cell", "value", "reason", "who"])
+        w.writerow(["r1", "b/a.txt", "applications.granted.total", "8", "原文为8", "王"])
+        w.writerow(["r1", "b/a.txt", "applications.denied_state_secret.total", "0", "核对", "王"])
+        w.writerow(["r1", "b/a.txt", "review_litigation.review.total", "1", "核对", "王"])
+        w.writerow(["r0", "b/a.txt", "applications.granted.total", "3", "旧版", "王"])
+        w.writerow(["r1", "b/a.txt", "applications.granted.total", "八", "typo", "王"])
+    result = apply_corrections(con, path)
+    assert result["counts"] == {
+        "applied": 1,
+        "already_correct": 1,
+        "unknown_cell": 1,
+        "report_changed": 1,
+        "invalid": 1,
+    }
+    assert con.execute(
+        "select \"count\", is_corrected from fact_application where disposition_code = 'granted'"
+    ).fetchall() == [(8, True)]
+    rows = dict(con.execute("select status, detail from correction").fetchall())
+    assert "is now report r1" in rows["report_changed"]
+    assert rows["invalid"].endswith("value '八' is not a number")

@@ -12,7 +12,8 @@ Every row gets a status in the ``correction`` table of each build:
 - ``already_correct``: the parse now reads ``value`` itself: the correction is no longer needed;
 - ``report_changed``: that report is no longer the version in force (its file changed or is gone);
 - ``unknown_cell``: the report has no such cell;
-- ``confirmed`` / ``no_finding``: a confirmation that matched a finding, or no longer does.
+- ``confirmed`` / ``no_finding``: a confirmation that matched a finding, or no longer does;
+- ``invalid``: a row that cannot be used as written (``detail`` says why); it is left out.
 
 The warehouse build calls :func:`apply_corrections` (``pipeline/load/warehouse.py``); the quality
 step calls :func:`confirm_findings` after the findings are written.
@@ -106,27 +107,38 @@ class Correction:
 
 def read_corrections(path: Path | None = None) -> tuple[list[Correction], list[str]]:
     """The file's corrections, and one error line per row that cannot be used (kept out, named)."""
+    rows, bad = _read(path)
+    return rows, [msg for _, msg in bad]
+
+
+def _read(path: Path | None = None) -> tuple[list[Correction], list[tuple[Correction, str]]]:
+    """Usable rows, and the unusable ones with why (they go to ``correction`` as ``invalid``)."""
     path = path or corrections_file()
     if not path.exists():
         return [], []
-    out, errors = [], []
-    with path.open(encoding="utf-8-sig", newline="") as fh:
-        reader = csv.DictReader(fh)
-        missing = [
-            f for f in ("report_id", "cell", "value", "reason", "who") if f not in (reader.fieldnames or [])
-        ]
-        if missing:
-            return [], [f"{path}: missing columns {', '.join(missing)}"]
-        for i, row in enumerate(reader, start=2):
-            c = Correction(**{f: (row.get(f) or "").strip() for f in FIELDS})
-            c.action = c.action or "correct"
-            try:
-                c.validate(i)
-            except CorrectionError as exc:
-                errors.append(str(exc))
-                continue
-            out.append(c)
-    return out, errors
+    out, bad = [], []
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as fh:
+            reader = csv.DictReader(fh)
+            missing = [
+                f
+                for f in ("report_id", "cell", "value", "reason", "who")
+                if f not in (reader.fieldnames or [])
+            ]
+            if missing:
+                return [], [(Correction(report_id=""), f"{path}: missing columns {', '.join(missing)}")]
+            for i, row in enumerate(reader, start=2):
+                c = Correction(**{f: (row.get(f) or "").strip() for f in FIELDS})
+                c.action = c.action or "correct"
+                try:
+                    c.validate(i)
+                except CorrectionError as exc:
+                    bad.append((c, str(exc)))
+                    continue
+                out.append(c)
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        return [], [(Correction(report_id=""), f"{path}: cannot be read as UTF-8 CSV: {exc}")]
+    return out, bad
 
 
 def digest(path: Path | None = None) -> bytes:
@@ -170,7 +182,7 @@ comment on column correction.parsed_value is 'Value the parser read, kept next t
 comment on column correction.reason is 'Why, in the reviewer''s words (理由)';
 comment on column correction.who is 'Reviewer (更正人)';
 comment on column correction."when" is 'When the correction was recorded (更正时间)';
-comment on column correction.status is 'applied, already_correct, report_changed, unknown_cell, confirmed, no_finding, pending (状态)';
+comment on column correction.status is 'applied, already_correct, report_changed, unknown_cell, confirmed, no_finding, invalid (状态)';
 comment on column correction.detail is 'What the status means for this row, in English (说明)';
 """
 
@@ -186,7 +198,8 @@ def _add_flag(con: duckdb.DuckDBPyConnection, table: str) -> None:
 def apply_corrections(con: duckdb.DuckDBPyConnection, path: Path | None = None) -> dict[str, Any]:
     """Create ``correction`` and apply every ``correct`` row to the facts of the working warehouse.
     Returns counts by status and the unusable rows' errors (never raises for a bad row)."""
-    rows, errors = read_corrections(path)
+    rows, bad = _read(path)
+    errors = [msg for _, msg in bad]
     con.execute(_CREATE)
     for table, _, _ in _FACTS.values():
         _add_flag(con, table)
@@ -240,6 +253,25 @@ def apply_corrections(con: duckdb.DuckDBPyConnection, path: Path | None = None) 
                 c.when,
                 status,
                 detail,
+            )  # fmt: skip
+        )
+    for c, msg in bad:  # kept, with why, so the run reports them
+        out.append(
+            (
+                c.report_id,
+                c.path,
+                c.agency_name,
+                c.year,
+                c.action,
+                c.cell,
+                c.rule_id,
+                None,
+                None,
+                c.reason,
+                c.who,
+                c.when,
+                "invalid",
+                msg,
             )  # fmt: skip
         )
     if out:

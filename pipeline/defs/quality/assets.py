@@ -158,7 +158,7 @@ def out_quality__findings(context: dg.AssetExecutionContext, ogi: OgiResource) -
             "the last good warehouse stays published",
             metadata={"failing": next(m["failing"] for r, _, _, m in results if r.rule_id == broken[0])},
         )
-    if correction_counts.get("report_changed") or correction_counts.get("unknown_cell"):
+    if any(correction_counts.get(k) for k in ("report_changed", "unknown_cell", "invalid")):
         context.log.warning(f"corrections that no longer apply: {correction_counts}; see table correction")
     docs_path = ogi.layout.warehouse_dir / DATA_DOCS
     docs: dg.MetadataValue = dg.MetadataValue.text("not built")
