@@ -156,7 +156,13 @@ def out_quality__findings(context: dg.AssetExecutionContext, ogi: OgiResource) -
         raise dg.Failure(
             description=f"structural rule(s) failed: {', '.join(broken)}; the marts are not built and "
             "the last good warehouse stays published",
-            metadata={"failing": next(m["failing"] for r, _, _, m in results if r.rule_id == broken[0])},
+            metadata={
+                k: v
+                for r, _, _, m in results
+                if r.rule_id in broken
+                for k, v in m.items()
+                if k in ("failing", "errors")
+            },
         )
     if any(correction_counts.get(k) for k in ("report_changed", "unknown_cell", "invalid")):
         context.log.warning(f"corrections that no longer apply: {correction_counts}; see table correction")
