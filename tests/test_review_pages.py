@@ -199,3 +199,14 @@ def test_card_dom_in_headless_chromium(con, tmp_path: Path):
     ).stdout  # fmt: skip
     assert "川汇区人民政府 · 2022年度政府信息公开工作年度报告" in dom
     assert "申请数量趋势" in dom and "<svg" in dom
+
+
+def test_site_renders_in_worker_processes(con, warehouse: Path, tmp_path: Path, monkeypatch):
+    from pipeline.review import cards
+
+    monkeypatch.setattr(cards, "PARALLEL_MIN", 1)
+    monkeypatch.setattr(cards.os, "cpu_count", lambda: 2)
+    counts = cards.write_site(con, tmp_path / "site", db_path=warehouse / "ogi.duckdb")
+    assert counts["rendered"] == 6
+    page = (tmp_path / "site" / "cards" / "411602_川汇区政府_2022.html").read_text(encoding="utf-8")
+    assert '<div id="trend"><svg' in page and 'class="num fail">9</td>' in page

@@ -352,9 +352,66 @@ def _replace(tmp: Path, target: Path) -> None:
     os.replace(tmp, target)
 
 
-def write_site(con: duckdb.DuckDBPyConnection, site: Path, warehouse: str = "") -> dict[str, int]:
+#: a first build (every card) renders in worker processes from this many cards on
+PARALLEL_MIN = 200
+MAX_WORKERS = 4
+
+
+def render_cards(
+    con: duckdb.DuckDBPyConnection,
+    todo: list[tuple[str, int]],
+    cards_dir: Path,
+    trends: dict[str, str | None] | None = None,
+) -> list[tuple[str, int]]:
+    """Render the cards of ``todo`` (written aside, renamed into place); return those written."""
+    trends = {} if trends is None else trends
+    done = []
+    for agency_id, year in todo:
+        name = f"{slug(agency_id, year)}.html"
+        tmp = cards_dir / f".{name}.tmp"
+        if write_card(con, agency_id, year, tmp, trends):
+            _replace(tmp, cards_dir / name)
+            done.append((agency_id, year))
+    return done
+
+
+def _render_worker(db_path: str, todo: list[tuple[str, int]], cards_dir: str) -> list[tuple[str, int]]:
+    import duckdb
+
+    with duckdb.connect(db_path, read_only=True) as con:
+        return render_cards(con, todo, Path(cards_dir))
+
+
+def _render_parallel(
+    db_path: Path, todo: list[tuple[str, int]], cards_dir: Path, workers: int
+) -> list[tuple[str, int]]:
+    """Cards in worker processes (spawned: the caller may hold DuckDB connections and threads),
+    an agency's years in one worker so its trend chart is drawn once."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    by_agency: dict[str, list[tuple[str, int]]] = {}
+    for a, y in todo:
+        by_agency.setdefault(a, []).append((a, y))
+    chunks: list[list[tuple[str, int]]] = [[] for _ in range(workers * 4)]
+    for i, items in enumerate(by_agency.values()):
+        chunks[i % len(chunks)].extend(items)
+    done: list[tuple[str, int]] = []
+    ctx = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+        for part in pool.map(
+            _render_worker, [str(db_path)] * len(chunks), chunks, [str(cards_dir)] * len(chunks)
+        ):
+            done.extend(part)
+    return done
+
+
+def write_site(
+    con: duckdb.DuckDBPyConnection, site: Path, warehouse: str = "", db_path: Path | None = None
+) -> dict[str, int]:
     """Cards, an index and the quality report into ``site``. Only the cards whose key changed are
-    rendered again (``manifest.json``); every page is written aside and renamed into place."""
+    rendered again (``manifest.json``); every page is written aside and renamed into place. With
+    ``db_path`` (the warehouse file ``con`` reads), many cards render in worker processes."""
     from pipeline.review.quality_report import write_quality_report
     from pipeline.review.render import render
 
@@ -368,19 +425,23 @@ def write_site(con: duckdb.DuckDBPyConnection, site: Path, warehouse: str = "") 
     keys = card_keys(con)
     new_manifest: dict[str, str] = {}
     trends: dict[str, str | None] = {}
-    rendered = kept = 0
+    kept = 0
+    todo: list[tuple[str, int]] = []
     for (agency_id, year), key in keys.items():
         name = f"{slug(agency_id, year)}.html"
-        target = cards_dir / name
-        if manifest.get(name) == key and target.exists():
+        if manifest.get(name) == key and (cards_dir / name).exists():
             new_manifest[name] = key
             kept += 1
-            continue
-        tmp = cards_dir / f".{name}.tmp"
-        if write_card(con, agency_id, year, tmp, trends):
-            _replace(tmp, target)
-            new_manifest[name] = key
-            rendered += 1
+        else:
+            todo.append((agency_id, year))
+    workers = min(os.cpu_count() or 1, MAX_WORKERS)
+    if db_path is not None and len(todo) >= PARALLEL_MIN and workers > 1:
+        done = _render_parallel(db_path, todo, cards_dir, workers)
+    else:
+        done = render_cards(con, todo, cards_dir, trends)
+    for agency_id, year in done:
+        new_manifest[f"{slug(agency_id, year)}.html"] = keys[(agency_id, year)]
+    rendered = len(done)
     for name in set(manifest) - set(new_manifest):  # agency-years no longer in the warehouse
         (cards_dir / name).unlink(missing_ok=True)
     rows = con.execute(

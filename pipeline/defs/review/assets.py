@@ -45,7 +45,7 @@ def out_review__site(context: dg.AssetExecutionContext, ogi: OgiResource) -> dg.
     meta = _run_metadata(context)
     new_findings = meta.get("out_quality__findings", {}).get("new_findings", "(not computed in this run)")
     with duckdb.connect(str(layout.published), read_only=True) as con:
-        counts = write_site(con, site, str(layout.published))
+        counts = write_site(con, site, str(layout.published), layout.published)
         summary = run_summary(con, meta, new_findings, layout)
     return dg.MaterializeResult(
         metadata={
