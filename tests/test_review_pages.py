@@ -210,3 +210,21 @@ def test_site_renders_in_worker_processes(con, warehouse: Path, tmp_path: Path, 
     assert counts["rendered"] == 6
     page = (tmp_path / "site" / "cards" / "411602_川汇区政府_2022.html").read_text(encoding="utf-8")
     assert '<div id="trend"><svg' in page and 'class="num fail">9</td>' in page
+
+
+def test_audit_prints_to_pdf(con, tmp_path: Path):
+    """The circular as PDF (A4 landscape), when chromium is installed; its text names the finding."""
+    import unicodedata
+
+    import pypdfium2 as pdfium
+
+    from pipeline.review.audit import Scope, chromium_binary, collect, write_html, write_pdf
+
+    if chromium_binary() is None:
+        pytest.skip("chromium is not installed (apt-get install chromium fonts-noto-cjk); PDF check skipped")
+    html = write_html(collect(con, Scope(region="河南省", year=2022)), tmp_path / "a.html")
+    pdf = pdfium.PdfDocument(write_pdf(html, tmp_path / "a.pdf"))
+    width, height = pdf[0].get_size()
+    assert width > height  # landscape
+    text = unicodedata.normalize("NFKC", pdf[0].get_textpage().get_text_range())
+    assert "河南省2022年度政府信息公开工作年度报告审核情况" in text and "第92行" in text

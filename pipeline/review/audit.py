@@ -141,3 +141,30 @@ def write_html(audit: Audit, path: Path) -> Path:
         warehouse=audit.warehouse,
         generated=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
     )
+
+
+def chromium_binary() -> str | None:
+    import shutil
+
+    return shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+
+
+def write_pdf(html: Path, pdf: Path) -> Path:
+    """The printable page as PDF, printed by headless Chromium (A4 landscape from the page's CSS).
+    Raises RuntimeError with what to install when there is no Chromium."""
+    import subprocess
+    import tempfile
+
+    browser = chromium_binary()
+    if browser is None:
+        raise RuntimeError(
+            "PDF needs Chromium: apt-get install chromium fonts-noto-cjk (the HTML page prints too)"
+        )
+    with tempfile.TemporaryDirectory(prefix="ogi-pdf-") as profile:
+        subprocess.run(
+            [browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+             "--disable-component-update", "--no-first-run", f"--user-data-dir={profile}",
+             "--no-pdf-header-footer", f"--print-to-pdf={pdf}", html.resolve().as_uri()],
+            check=True, capture_output=True, timeout=180,
+        )  # fmt: skip
+    return pdf

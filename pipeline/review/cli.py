@@ -48,10 +48,11 @@ def audit(
     year: Annotated[int | None, typer.Option(help="report year")] = None,
     agency: Annotated[list[str] | None, typer.Option(help="agency name or id (repeat for several)")] = None,
     out: Annotated[Path, typer.Option(help="output folder")] = Path("audit"),
+    pdf: Annotated[bool, typer.Option("--pdf", help="also print the page to PDF (needs chromium)")] = False,
     warehouse: WarehouseOpt = None,
 ) -> None:
     """The findings of a region/agencies for a year as an Excel workbook and a printable HTML page."""
-    from pipeline.review.audit import Scope, collect, write_html, write_xlsx
+    from pipeline.review.audit import Scope, collect, write_html, write_pdf, write_xlsx
 
     wh = _warehouse(warehouse)
     scope = Scope(region, year, list(agency or []))
@@ -62,6 +63,12 @@ def audit(
     html = write_html(result, out / f"{stem}.html")
     typer.echo(f"{result.n_reports} reports, {len(result.rows)} findings ({scope.label()})")
     typer.echo(f"workbook  {xlsx}\nprintable {html}")
+    if pdf:
+        try:
+            typer.echo(f"pdf       {write_pdf(html, html.with_suffix('.pdf'))}")
+        except RuntimeError as exc:
+            typer.echo(f"no PDF: {exc}", err=True)
+            raise typer.Exit(1) from None
 
 
 @app.command()
