@@ -19,7 +19,12 @@ def test_blank_cells_at_the_row_edges_stay_in_their_column():
     out = []
     for line in lines_from_text(src):
         m = re.match(r"^(.*?)((?: \d+){7})$", line.text)
-        if not m or "本年" not in line.text and not re.match(r"^[(（\d]", line.text) and "结转" not in line.text:
+        if (
+            not m
+            or "本年" not in line.text
+            and not re.match(r"^[(（\d]", line.text)
+            and "结转" not in line.text
+        ):
             out.append(line)
             continue
         nums = m.group(2).split()

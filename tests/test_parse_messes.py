@@ -100,7 +100,9 @@ def test_no_separators_at_all_reads_table3_and_leaves_ambiguous_table2_null():
 
 
 def test_a_source_error_is_kept_not_fixed():
-    rec = parse_bytes(SRC.replace("（七）总计 47 0 5 1 6 0 59", "（七）总计 47 0 5 1 6 0 60").encode(), "v.txt")
+    rec = parse_bytes(
+        SRC.replace("（七）总计 47 0 5 1 6 0 59", "（七）总计 47 0 5 1 6 0 60").encode(), "v.txt"
+    )
     assert rec["applications"]["rows"]["total_processed"] == [47, 0, 5, 1, 6, 0, 60]
 
 

@@ -77,11 +77,21 @@ def test_tables_come_back_as_the_printed_grid(path: Path, fmt: str):
     assert granted[-7:] == [str(v) for v in record["applications"]["rows"]["granted"]]
     assert granted[0] == RESULTS_HEAD
     cells = [c for r in rows(doc) for c in r]
-    for head in (RESULTS_HEAD, "(三)不予公开", "(四)无法提供", "(五)不予处理", "(六)其他处理", "申请人情况", "行政诉讼"):
+    for head in (
+        RESULTS_HEAD,
+        "(三)不予公开",
+        "(四)无法提供",
+        "(五)不予处理",
+        "(六)其他处理",
+        "申请人情况",
+        "行政诉讼",
+    ):
         assert cells.count(head) == 1, head  # merged labels are not copied into the cells they span
     # table 四: one data row of 15
     rl = record["review_litigation"]
-    assert rows(doc)[-1] == [str(v) for g in ("review", "litigation_direct", "litigation_after_review") for v in rl[g]]
+    assert rows(doc)[-1] == [
+        str(v) for g in ("review", "litigation_direct", "litigation_after_review") for v in rl[g]
+    ]
 
 
 @pytest.mark.parametrize("fmt", ["html", "docx", "pdf"])
@@ -91,8 +101,14 @@ def test_prose_and_tables_in_document_order(fmt: str):
     doc = read(render(record))
     texts = [line.text for line in doc.lines]
     assert texts[0] == "川汇区人民政府2021年政府信息公开工作年度报告"
-    i2, i3, i4 = (texts.index(h) for h in ("二、主动公开政府信息情况", "三、收到和处理政府信息公开申请情况",
-                                           "四、政府信息公开行政复议、行政诉讼情况"))
+    i2, i3, i4 = (
+        texts.index(h)
+        for h in (
+            "二、主动公开政府信息情况",
+            "三、收到和处理政府信息公开申请情况",
+            "四、政府信息公开行政复议、行政诉讼情况",
+        )
+    )
     first_t2 = next(k for k, line in enumerate(doc.lines) if line.cells)
     first_t3 = next(k for k, line in enumerate(doc.lines) if line.cells and "申请人情况" in line.cells)
     assert i2 < first_t2 < i3 < first_t3 < i4
@@ -129,8 +145,12 @@ def test_2019_format_tables(fmt: str):
         "government_procurement": {"projects": 12, "amount_yuan": 34567800},
     }
     rows3 = record["applications"]["rows"]
-    rows3["other_other"] = [a + b + c for a, b, c in zip(rows3["other_no_correction"], rows3["other_no_fee"],
-                                                         rows3["other_other"], strict=True)]
+    rows3["other_other"] = [
+        a + b + c
+        for a, b, c in zip(
+            rows3["other_no_correction"], rows3["other_no_fee"], rows3["other_other"], strict=True
+        )
+    ]
     rows3["other_no_correction"] = rows3["other_no_fee"] = [None] * 7
     render, read = RENDER[fmt]
     doc = read(render(record))
@@ -207,7 +227,10 @@ def test_pdf_spaced_digits_and_fake_bold_cell():
         c.drawText(text)
 
     doc = read_pdf(_grid_pdf(cells))
-    assert [line.cells for line in doc.lines if line.cells] == [["信息内容", "本年制发件数"], ["规章", "1234"]]
+    assert [line.cells for line in doc.lines if line.cells] == [
+        ["信息内容", "本年制发件数"],
+        ["规章", "1234"],
+    ]
     assert [line.text for line in doc.lines if not line.cells] == ["二、主动公开政府信息情况"]
     spaced = next(line for line in doc.lines if line.cells and line.cells[0] == "规章")
     assert spaced.raw == "规章\t1 2 3 4"  # raw keeps what the page said
@@ -277,7 +300,18 @@ def test_html_whole_page_gbk_without_meta_chrome_dropped():
     assert doc.encoding == "gb18030"
     assert rows(doc) == expected_rows(record, v)  # nav menu, footer and layout table give no rows
     text = doc.text
-    for chrome in ("首页", "办事服务", "互动交流", "网站标识码", "ICP", "脚本里的表格", "访问量", "当前位置", "o:p", "mso-"):
+    for chrome in (
+        "首页",
+        "办事服务",
+        "互动交流",
+        "网站标识码",
+        "ICP",
+        "脚本里的表格",
+        "访问量",
+        "当前位置",
+        "o:p",
+        "mso-",
+    ):
         assert chrome not in text, chrome
     assert doc.lines[1].text == "周口市政务服务和大数据管理局2021年政府信息公开工作年度报告"
 
@@ -286,7 +320,9 @@ def test_html_declared_charset_and_a_lying_one():
     record = golden(GOLDEN[0])
     doc = read_html(render_html(record, variant=Variant(encoding="gbk", meta_charset=True)))
     assert doc.encoding == "gb2312" and doc.lines[0].text.startswith("川汇区人民政府")
-    lying = render_html(record, variant=Variant(encoding="gbk", meta_charset=True)).replace(b"gb2312", b"utf-8")
+    lying = render_html(record, variant=Variant(encoding="gbk", meta_charset=True)).replace(
+        b"gb2312", b"utf-8"
+    )
     doc = read_html(lying)
     assert doc.encoding == "gb18030" and doc.lines[0].text.startswith("川汇区人民政府")
 
@@ -305,23 +341,34 @@ def test_html_spans_expanded_without_copies():
     html = """<table><tr><td rowspan="2" colspan="2">合并</td><td>a</td></tr>
     <tr><td>b</td></tr><tr><td>办理<br/>结果</td><td colspan=2>word<br/>wrap</td></tr></table>"""
     assert rows(read_html(html.encode())) == [["合并", "", "a"], ["", "", "b"], ["办理结果", "word wrap", ""]]
-    assert expand_spans([[("x", 3, 1), ("y", 1, 1)], [("z", 1, 1)]]) == [["x", "y"], ["", "z"]]  # a span past the last row stops there
+    assert expand_spans([[("x", 3, 1), ("y", 1, 1)], [("z", 1, 1)]]) == [
+        ["x", "y"],
+        ["", "z"],
+    ]  # a span past the last row stops there
 
 
 def test_html_layout_and_menu_tables_are_not_rows():
-    html = """<html><body><table><tr><td><a href="/">首页</a></td><td><a href="/a">政务公开</a></td></tr></table>
-    <table><tr><td><p>一、总体情况</p><p>""" + "正文" * 200 + """</p></td></tr></table>
+    html = (
+        """<html><body><table><tr><td><a href="/">首页</a></td><td><a href="/a">政务公开</a></td></tr></table>
+    <table><tr><td><p>一、总体情况</p><p>"""
+        + "正文" * 200
+        + """</p></td></tr></table>
     <table><tr><td>规章</td><td>1</td></tr></table></body></html>"""
+    )
     doc = read_html(html.encode())
     assert rows(doc) == [["规章", "1"]]
     assert [line.text for line in doc.lines][:2] == ["首页政务公开", "一、总体情况"]
 
 
 def test_html_chrome_naming_the_report_is_dropped_but_a_classed_body_is_not():
-    html = """<html><body class="header-fixed"><ul class="nav"><li><a>首页</a></li>
+    html = (
+        """<html><body class="header-fixed"><ul class="nav"><li><a>首页</a></li>
     <li><a>政府信息公开年度报告</a></li></ul><div class="crumb">当前位置：年度报告</div>
-    <div class="top-wrapper"><p>某局2022年政府信息公开工作年度报告</p><p>""" + "一、总体情况" * 60 + """</p>
+    <div class="top-wrapper"><p>某局2022年政府信息公开工作年度报告</p><p>"""
+        + "一、总体情况" * 60
+        + """</p>
     <table><tr><td>规章</td><td>1</td></tr></table></div></body></html>"""
+    )
     doc = read_html(html.encode())
     assert doc.lines[0].text == "某局2022年政府信息公开工作年度报告"  # menu and breadcrumb gone
     assert rows(doc) == [["规章", "1"]]
@@ -340,13 +387,12 @@ def test_docx_grid_before_content_controls_and_vmerge():
     tbl = parse_xml(
         f"<w:tbl {nsdecls('w')}>"
         f'<w:tr><w:trPr><w:gridBefore w:val="1"/></w:trPr><w:tc><w:tcPr><w:gridSpan w:val="2"/></w:tcPr>{p("a")}</w:tc></w:tr>'
-        f'<w:tr><w:sdt><w:sdtContent><w:tc>{p("b")}</w:tc></w:sdtContent></w:sdt>'
+        f"<w:tr><w:sdt><w:sdtContent><w:tc>{p('b')}</w:tc></w:sdtContent></w:sdt>"
         f'<w:tc><w:tcPr><w:vMerge w:val="restart"/></w:tcPr>{p("c")}</w:tc><w:tc>{p("d")}{p("e")}</w:tc></w:tr>'
-        f'<w:tr><w:tc>{p("f")}</w:tc><w:tc><w:tcPr><w:vMerge/></w:tcPr>{p("c")}</w:tc><w:tc>{p("g")}</w:tc></w:tr>'
+        f"<w:tr><w:tc>{p('f')}</w:tc><w:tc><w:tcPr><w:vMerge/></w:tcPr>{p('c')}</w:tc><w:tc>{p('g')}</w:tc></w:tr>"
         "</w:tbl>"
     )
     assert _grid(tbl) == [["", "a", ""], ["b", "c", "d\ne"], ["f", "", "g"]]
-
 
 
 def test_docx_merged_cells_not_duplicated_as_python_docx_does():
@@ -397,7 +443,10 @@ def test_sniff_by_content_not_extension():
     record = golden(GOLDEN[0])
     assert sniff_format(render_pdf(record), "report.txt") == "pdf"
     assert sniff_format(render_docx(record), "report.pdf") == "docx"
-    assert sniff_format(render_html(record, variant=Variant(encoding="gbk", meta_charset=False)), "a.txt") == "html"
+    assert (
+        sniff_format(render_html(record, variant=Variant(encoding="gbk", meta_charset=False)), "a.txt")
+        == "html"
+    )
     assert sniff_format(render_html(record, variant=Variant(chrome=True)), "a.pdf") == "html"
     assert sniff_format("一、总体情况\n正文".encode("gbk"), "a.html") == "txt"
     assert sniff_format("# 标题\n正文".encode(), "a") == "md"

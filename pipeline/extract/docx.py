@@ -124,13 +124,26 @@ def read_docx(data: bytes) -> Document:
                 lines.extend(row_lines(grid, n + 1))
                 n += len(grid)
     except zipfile.BadZipFile as exc:
-        return Document(lines=[], format="docx", fatal=True, problems=[f"corrupt or truncated DOCX (bad zip archive: {exc})"])
+        return Document(
+            lines=[],
+            format="docx",
+            fatal=True,
+            problems=[f"corrupt or truncated DOCX (bad zip archive: {exc})"],
+        )
     except KeyError as exc:
-        return Document(lines=[], format="docx", fatal=True,
-                        problems=[f"corrupt DOCX (a part is missing from the archive: {exc})"])
+        return Document(
+            lines=[],
+            format="docx",
+            fatal=True,
+            problems=[f"corrupt DOCX (a part is missing from the archive: {exc})"],
+        )
     except Exception as exc:  # malformed XML, truncated parts, python-docx surprises
-        return Document(lines=[], format="docx", fatal=True,
-                        problems=[f"corrupt DOCX ({type(exc).__name__}: {exc})"[:300]])
+        return Document(
+            lines=[],
+            format="docx",
+            fatal=True,
+            problems=[f"corrupt DOCX ({type(exc).__name__}: {exc})"[:300]],
+        )
     doc = Document(lines=lines, format="docx", encoding="utf-8")
     if not lines:
         doc.problems.append("the DOCX holds no text")

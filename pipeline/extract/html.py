@@ -23,8 +23,27 @@ from pipeline.extract.text import DecodeError, detect_decode
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.I)
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
-_SKIP = {"script", "style", "noscript", "template", "head", "title", "iframe", "object", "embed", "svg",
-         "select", "option", "button", "input", "textarea", "nav", "map", "area", "canvas"}
+_SKIP = {
+    "script",
+    "style",
+    "noscript",
+    "template",
+    "head",
+    "title",
+    "iframe",
+    "object",
+    "embed",
+    "svg",
+    "select",
+    "option",
+    "button",
+    "input",
+    "textarea",
+    "nav",
+    "map",
+    "area",
+    "canvas",
+}
 _CHROME_TAGS = {"header", "footer", "aside"}
 _CHROME_WORD = re.compile(
     r"(?:^|[\s_\-])(?:nav|navbar|menu|menubar|submenu|breadcrumbs?|crumbs?|position|location|footer|foot|"
@@ -32,9 +51,41 @@ _CHROME_WORD = re.compile(
     r"(?:$|[\s_\-\d])",
     re.I,
 )
-_BLOCK = {"p", "div", "br", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "dl", "dt", "dd",
-          "blockquote", "pre", "section", "article", "main", "center", "hr", "address", "figure",
-          "figcaption", "form", "fieldset", "body", "html", "tr", "td", "th", "caption"}
+_BLOCK = {
+    "p",
+    "div",
+    "br",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "li",
+    "ul",
+    "ol",
+    "dl",
+    "dt",
+    "dd",
+    "blockquote",
+    "pre",
+    "section",
+    "article",
+    "main",
+    "center",
+    "hr",
+    "address",
+    "figure",
+    "figcaption",
+    "form",
+    "fieldset",
+    "body",
+    "html",
+    "tr",
+    "td",
+    "th",
+    "caption",
+}
 _REPORT_HINT = "年度报告"
 _WRAPPER_CHARS = 300
 # never page chrome, whatever their class says ('<body class="header-fixed">')
@@ -44,8 +95,11 @@ _LAYOUT_CELL_CHARS = 300
 
 def _decode(data: bytes) -> tuple[str, str]:
     """(text, encoding): BOM, then the declared charset if it decodes, else UTF-8, else GB18030."""
-    for bom, enc in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
-                     (codecs.BOM_UTF16_BE, "utf-16")):
+    for bom, enc in (
+        (codecs.BOM_UTF8, "utf-8-sig"),
+        (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16"),
+    ):
         if data.startswith(bom):
             return data.decode(enc, errors="replace"), enc
     head = data[:4096]
@@ -211,7 +265,9 @@ class _Reader:
                 self.buf.append(" ".join(_cell_text(c).strip() for c in row))
                 self.flush()
             return
-        spec = [[(_cell_text(c), _span(c.get("rowspan")), _span(c.get("colspan"))) for c in row] for row in cells]
+        spec = [
+            [(_cell_text(c), _span(c.get("rowspan")), _span(c.get("colspan"))) for c in row] for row in cells
+        ]
         grid = expand_spans(spec)
         self.lines.extend(row_lines(grid, self.n + 1))
         self.n += len(grid)
@@ -246,19 +302,28 @@ def read_html(data: bytes) -> Document:
     try:
         root = lxml.html.document_fromstring(text)
     except (lxml.etree.ParserError, ValueError) as exc:
-        return Document(lines=[], format="html", encoding=encoding, fatal=True,
-                        problems=[f"HTML could not be parsed: {exc}"])
+        return Document(
+            lines=[],
+            format="html",
+            encoding=encoding,
+            fatal=True,
+            problems=[f"HTML could not be parsed: {exc}"],
+        )
     reader = _Reader()
     try:
         reader.walk(root)
         reader.flush()
     except RecursionError:
-        return Document(lines=reader.lines, format="html", encoding=encoding, fatal=not reader.lines,
-                        problems=["HTML nested too deeply; read up to the point of failure"])
+        return Document(
+            lines=reader.lines,
+            format="html",
+            encoding=encoding,
+            fatal=not reader.lines,
+            problems=["HTML nested too deeply; read up to the point of failure"],
+        )
     doc = Document(lines=reader.lines, format="html", encoding=encoding)
     if "\ufffd" in text:
         doc.problems.append("some bytes could not be decoded and were replaced")
     if not doc.lines:
         doc.problems.append("the HTML page holds no text")
     return doc
-

@@ -19,8 +19,9 @@ from pipeline.extract.document import Document
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 LEGACY_DOC = "legacy .doc (Word 97-2003) is not supported; convert to DOCX"
 _HTML_MARK = re.compile(r"<\s*(?:!doctype\s+html|html[\s>]|table[\s>]|body[\s>]|head[\s>]|meta\s)", re.I)
-_HTML_START = re.compile(r"^\s*<\s*(?:div|p|span|h[1-6]|center|font|section|article|tr|td|style|link|title|!--)[\s>/]",
-                         re.I)
+_HTML_START = re.compile(
+    r"^\s*<\s*(?:div|p|span|h[1-6]|center|font|section|article|tr|td|style|link|title|!--)[\s>/]", re.I
+)
 # what a report's text is made of: ASCII, Latin-1, general and CJK punctuation, CJK, full-width forms
 _TEXTLIKE = re.compile(  # incl. radicals PDF fonts emit, CJK extension A and compatibility ideographs
     r"[\t\n\r\x20-\x7e\xa0-\xff\u2000-\u206f\u2e80-\u2fdf\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff"
@@ -97,17 +98,24 @@ def utf16_without_bom(head: bytes) -> str | None:
 def _head_text(data: bytes) -> str | None:
     """The first kilobytes as text, or None when they are binary."""
     head = data[:2048]
-    for bom, enc in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16-le"),
-                     (codecs.BOM_UTF16_BE, "utf-16-be")):
+    for bom, enc in (
+        (codecs.BOM_UTF8, "utf-8-sig"),
+        (codecs.BOM_UTF16_LE, "utf-16-le"),
+        (codecs.BOM_UTF16_BE, "utf-16-be"),
+    ):
         if head.startswith(bom):
-            return head[len(bom):].decode(enc, errors="ignore")
+            return head[len(bom) :].decode(enc, errors="ignore")
     if b"\x00" in head:
         enc = utf16_without_bom(head)
         return head[: len(head) // 2 * 2].decode(enc) if enc else None
     try:
         text = head.decode("utf-8")
     except UnicodeDecodeError as exc:
-        text = head[: exc.start].decode("utf-8") if exc.start > len(head) - 4 else head.decode("gb18030", "ignore")
+        text = (
+            head[: exc.start].decode("utf-8")
+            if exc.start > len(head) - 4
+            else head.decode("gb18030", "ignore")
+        )
     controls = len(_CONTROLS.findall(text))
     if text and controls / len(text) > 0.05:
         return None
@@ -160,5 +168,9 @@ def describe_unreadable(data: bytes) -> str:
 
 def unreadable_document(data: bytes, fmt: str = "unknown") -> Document:
     """The fatal Document for a file no reader takes, with the reason."""
-    return Document(lines=[], format=fmt if fmt in ("pdf", "docx", "html", "txt", "md") else "txt",
-                    problems=[describe_unreadable(data)], fatal=True)
+    return Document(
+        lines=[],
+        format=fmt if fmt in ("pdf", "docx", "html", "txt", "md") else "txt",
+        problems=[describe_unreadable(data)],
+        fatal=True,
+    )

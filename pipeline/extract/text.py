@@ -23,7 +23,9 @@ _BOMS = [
 _MD_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 _DASH_ROW = re.compile(r"^[\s\-=_|:+\t]*$")
 # page furniture that text extraction leaves between table rows: '- 3 -', '第 3 页', '3 / 12'
-PAGE_FOOTER = re.compile(r"^\s*(?:[-—–]\s*\d{1,3}\s*[-—–]|第\s*\d{1,3}\s*页(?:\s*[,，/]?\s*共\s*\d{1,3}\s*页)?|\d{1,3}\s*/\s*\d{1,3})\s*$")
+PAGE_FOOTER = re.compile(
+    r"^\s*(?:[-—–]\s*\d{1,3}\s*[-—–]|第\s*\d{1,3}\s*页(?:\s*[,，/]?\s*共\s*\d{1,3}\s*页)?|\d{1,3}\s*/\s*\d{1,3})\s*$"
+)
 
 
 _JUNK = re.compile("[\x00-\x08\x0b\x0e-\x1f\ufffd]")
@@ -139,8 +141,13 @@ def read_text(data: bytes, fmt: str = "txt") -> Document:
     sample = text[:20000]
     junk = len(_JUNK.findall(sample))
     if sample and junk / len(sample) > 0.05:
-        return Document(lines=[], format=fmt, encoding=encoding, fatal=True,
-                        problems=["binary data (control characters), not text"])
+        return Document(
+            lines=[],
+            format=fmt,
+            encoding=encoding,
+            fatal=True,
+            problems=["binary data (control characters), not text"],
+        )
     doc = Document(lines=lines_from_text(text), format=fmt, encoding=encoding)
     if "\ufffd" in text:
         doc.problems.append("some bytes could not be decoded and were replaced")

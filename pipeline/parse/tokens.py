@@ -53,7 +53,7 @@ def ocr_number(s: str, cell: bool) -> str | None:
     body = s[: len(s) - len(unit)]
     if not _OCR_DIGITS.match(body) or body.lstrip("+-").replace(".", "").replace(",", "").isdigit():
         return None
-    if not any(ch.isdigit() or ch in "〇○" for ch in body) and not (cell and len(body) == 1):
+    if not any(ch.isdigit() or ch in "〇○" for ch in body) and not (cell and len(body) <= 6):
         return None
     return body.translate(_OCR_MAP) + unit
 
