@@ -228,7 +228,9 @@ def card_context(
     cells = _cells(con, report_id)
     findings = finding_rows(con, "f.report_id = ?", [report_id])
     for f in findings:
-        for c in (f["cells"] or "").split(","):
+        involved = [c for c in (f["cells"] or "").split(",") if c]
+        # a sum over a whole column (（七）= 21 rows) marks its total only, not every zero in it
+        for c in involved if len(involved) <= 8 else involved[-1:]:
             if c in cells:
                 cells[c].failing = True
     years = [
