@@ -38,6 +38,8 @@ SEEDS = Path(__file__).parent / "fixtures" / "seeds"
 SEED = SEEDS / "003_ce55108b2c7e5886.txt"
 GRANTED = "（⼀）予以公开 6 0 3 0 2 0 11"  # the 予以公开 row of that seed, as printed
 HELP = "reliability_support"  # the workers' parsers and tasks (a light module)
+#: tables that describe the build itself (fingerprints of generation names): differ by design
+BUILD_BOOKKEEPING = {"build_input"}
 IGNORE_TIMES = {"parsed_at", "first_seen_at", "last_seen_at"}
 
 
@@ -357,7 +359,7 @@ def test_full_and_incremental_builds_give_identical_tables(
     a = warehouse_content(inc / "ogi.duckdb", IGNORE_TIMES)
     b = warehouse_content(tmp_path / "full" / "wh" / "ogi.duckdb", IGNORE_TIMES)
     assert a.keys() == b.keys()
-    for table in a:
+    for table in a.keys() - BUILD_BOOKKEEPING:
         assert a[table] == b[table], table
     current = rows(
         inc / "ogi.duckdb",
