@@ -137,14 +137,17 @@ def test_suites_carry_the_registry_code_lists():
     assert sets[("fact_review_litigation", "group_code")] == record.RL_GROUPS
 
 
-def test_markers_are_the_parsers():
-    """The parser's vocabulary, copied here for it to read: same contents as its own copies."""
-    from pipeline.parse import labels
+def test_the_parser_reads_the_form():
+    """The parser has no vocabulary of its own: its keys, variants, groups, items and markers are
+    the form's, so a variant added to the form is read at once."""
+    from pipeline.parse import labels, table2, table3, table4
 
-    assert form.ROW_KEYS == labels.KEYS
-    assert form.GROUP_ROWS == labels.GROUP_ROWS
-    assert form.ITEM_MATCH_LABELS == labels._ITEM_LABELS
-    assert [(p, c) for p, c in form.ITEM_KEYS] == [(p.pattern, c) for p, c in labels.PROACTIVE_ITEM_KEYS]
+    assert labels.GROUP_ROWS is form.GROUP_ROWS
+    assert labels.match_rows("2.其他法律法规禁止公开") == ["denied_law_prohibited"]
+    assert labels.match_item("行政规范性文件") == "normative_document"
+    assert table3._STOP_WORDS is form.TABLE3_STOP_WORDS and table4._END is form.TABLE4_END_WORDS
+    assert table2.MARKERS_2021.pattern == "|".join(form.EDITION_MARKERS[2021])
+    assert {c.label for c in form.APPLICANT_COLUMNS} <= table3.HEADER_WORDS
     assert "勾稽关系" in form.TABLE_WORDS and "行政复议" in form.TABLE3_STOP_WORDS
 
 

@@ -1,18 +1,12 @@
 """The form as one definition: vocabulary (``editions``) and rules (``identities``), plus the
-derived lookups every stage uses and the label matchers the parser can read.
+derived lookups every stage uses and the label matchers the parser reads.
 
-Names the parser can switch to (copied from ``parse/labels.py``, ``parse/table2.py``,
-``parse/table3.py``, ``parse/table4.py`` and ``extract/pdf.py``, same contents):
-
-- ``ROW_KEYS``          = ``labels.KEYS`` (plus ``ROW_VARIANTS``, matched exactly after cleaning)
-- ``ITEM_KEYS``         = ``labels.PROACTIVE_ITEM_KEYS`` (as regex strings)
-- ``ITEM_MATCH_LABELS`` = ``labels._ITEM_LABELS``
-- ``GROUP_ROWS``        = ``labels.GROUP_ROWS``; ``GROUP_KEYS`` = ``labels._GROUPS``;
-  ``GROUP_NUMERALS``    = ``labels._NUMERAL_GROUP``
-- ``EDITION_MARKERS``   = ``table2.MARKERS_2021`` / ``MARKERS_2019`` (alternatives)
-- ``TABLE3_STOP_WORDS`` = ``table3._STOP_WORDS``; ``TABLE4_END_WORDS`` = ``table4._END``
-- ``TABLE_WORDS``       = ``pdf.TABLE_WORDS`` (alternatives)
-- ``match_row``, ``match_item``, ``match_group``, ``clean_label``: the matchers over them.
+The parser (``pipeline/parse``) has no vocabulary of its own: ``labels.py`` matches with
+``match_row`` (``ROW_KEYS`` and ``ROW_VARIANTS``), ``match_item`` (``ITEM_KEYS``,
+``ITEM_MATCH_LABELS``) and ``match_group`` (``GROUP_KEYS``, ``GROUP_NUMERALS``); table 二 detects
+the edition by ``EDITION_MARKERS``; tables 三 and 四 end at ``TABLE3_STOP_WORDS`` /
+``TABLE4_END_WORDS``; table 三's header rows are the form's column heads. ``extract/pdf.py`` still
+keeps its own copy of ``TABLE_WORDS`` (equal contents, checked by a test).
 """
 
 from __future__ import annotations

@@ -11,18 +11,16 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from pipeline import form
 from pipeline.extract.document import Line
 from pipeline.parse.labels import match_item
 from pipeline.parse.readings import readings
 from pipeline.parse.tokens import Tok, json_number, merge_words, tokenize_line
 from pipeline.record import PROACTIVE_ITEMS
 
-MARKERS_2021 = re.compile(
-    r"本年制发件数|本年废止件数|本年度止件数|现行有效件数|本年收费金额|行政规范性文件|本年处理决定数量"
-)
-MARKERS_2019 = re.compile(
-    r"本年新制作数量|本年新公开数量|对外公开总数量|上一年项目数量|本年增/?减|其他对外管理服务|政府集中采购|采购总金额"
-)
+# the column heads and items only one edition prints (pipeline.form.EDITION_MARKERS)
+MARKERS_2021 = re.compile("|".join(form.EDITION_MARKERS[2021]))
+MARKERS_2019 = re.compile("|".join(form.EDITION_MARKERS[2019]))
 
 
 @dataclass

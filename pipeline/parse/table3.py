@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
 
+from pipeline import form
 from pipeline.extract.document import Line
 from pipeline.parse.identities import fill_table3
 from pipeline.parse.labels import (
@@ -45,58 +46,46 @@ from pipeline.record import APPLICANT_COLUMNS, APPLICATION_ROWS, DISPOSITION_ROW
 
 ORDER = {code: i for i, code in enumerate(APPLICATION_ROWS)}
 CELL_PATHS = {code: [f"applications.{code}.{col}" for col in APPLICANT_COLUMNS] for code in APPLICATION_ROWS}
-_STOP_WORDS = ("行政复议", "行政诉讼", "存在的主要问题", "其他需要报告")
+_STOP_WORDS = form.TABLE3_STOP_WORDS
 # words of column headers (table 三's applicants, table 四's outcomes, converters' placeholders):
 # a line of nothing else is a header repeated or copied into the table, not a row
 HEADER_WORDS = frozenset(
     [
-        "申请人情况",
-        "自然人",
-        "法人或其他组织",
-        "商业企业",
-        "科研机构",
-        "社会公益组织",
+        # the form's own column heads: table 三's applicants, table 四's outcomes and groups,
+        # table 三's outcome groups set out as columns (a header copied in from a summary table)
+        *(c.label for c in form.APPLICANT_COLUMNS),
+        form.editions.LEGAL_PERSON_HEAD,
+        form.editions.APPLICANT_HEAD,
         "社会组织",
-        "法律服务机构",
-        "其他",
         "其它",
-        "总计",
         "合计",
         "小计",
-        "商业",
-        "企业",
-        "科研",
-        "机构",
-        "社会公益",
-        "组织",
-        "法律服务",
-        "类别",
-        "项目",
-        "项",
-        "序号",
-        "名称",
-        "内容",
-        "指标",
-        "数值",
-        "数量",
-        "单位",
-        "备注",
-        "信息内容",
-        "结果维持",
-        "结果纠正",
-        "其他结果",
-        "尚未审结",
-        "行政复议",
-        "行政诉讼",
-        "未经复议直接起诉",
-        "复议后起诉",
-        # outcome groups set out as columns (a header copied in from a summary table)
-        "予以公开",
-        "部分公开",
-        "不予公开",
-        "无法提供",
-        "不予处理",
-        "其他处理",
+        *(c.label for c in form.RL_OUTCOMES),
+        *(g.head for g in form.RL_GROUPS),
+        form.editions.LITIGATION_HEAD,
+        *(g.label for g in form.GROUPS if g.code not in ("received", "carried_forward")),
+        # converters' own heads and the pieces of wrapped heads
+        *[
+            "商业",
+            "企业",
+            "科研",
+            "机构",
+            "社会公益",
+            "组织",
+            "法律服务",
+            "类别",
+            "项目",
+            "项",
+            "序号",
+            "名称",
+            "内容",
+            "指标",
+            "数值",
+            "数量",
+            "单位",
+            "备注",
+        ],
+        form.editions.ITEM_HEAD,
     ]
 )
 

@@ -10,13 +10,14 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from pipeline import form
 from pipeline.extract.document import Line
 from pipeline.parse.identities import fill_table4, group_residuals
 from pipeline.parse.readings import readings
 from pipeline.parse.tokens import Tok, tokenize_line
 from pipeline.record import RL_COLUMNS, RL_GROUPS
 
-_END = ("存在的主要问题", "其他需要报告", "改进情况", "主要问题")
+_END = form.TABLE4_END_WORDS
 _HEADER_WORDS = re.compile(
     r"[一二三四五六七八九十]+、|政府信息公开|行政复议|行政诉讼|情况|未经复议直接起诉|复议后起诉|结果维持|结果纠正|其他结果|"
     r"尚未审结|总计|合计|[、,，()（）\s]"
