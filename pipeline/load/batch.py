@@ -5,6 +5,13 @@ current parser version; everything else is carried over from the previous genera
 are copied, not recomputed). If ``LOAD_VERSION`` changed, cached records are re-flattened without
 being re-parsed. The result is written as a new generation and swapped in atomically
 (``store.py``), or not written at all when nothing changed.
+
+Never stop a batch (issue 14): an entry the inventory refused to read (special file, symlink out
+of the raw folder, loop, too large) becomes a quarantine row with its reason; a timeout or a crash
+is cached with its outcome and parsed again on the next runs (``MAX_ATTEMPTS`` in a row, the
+attempt counted in the reason), since the machine's load may have caused it; a content that left a
+path still present (overwritten in place) is kept as an earlier version, with its first and last
+seen times (a removed file takes its versions with it).
 """
 
 from __future__ import annotations
