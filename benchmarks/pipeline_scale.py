@@ -127,6 +127,19 @@ def render(
 
 
 # ----------------------------------------------------------------------------- measuring
+def frozen_code(folder: Path) -> str:
+    """The repository at HEAD, unpacked into ``folder`` (put first on PYTHONPATH for the runs).
+
+    The warehouse fingerprint covers the code: in a checkout people are editing, a file saved
+    between two runs turns the no-op re-run into a rebuild. The runs use this copy instead."""
+    folder.mkdir(parents=True, exist_ok=True)
+    archive = subprocess.run(
+        ["git", "-C", str(ROOT), "archive", "HEAD"], capture_output=True, check=True
+    ).stdout
+    subprocess.run(["tar", "-x", "-C", str(folder)], input=archive, check=True)
+    return str(folder)
+
+
 def _tree_rss(root: int) -> int:
     """Resident bytes of ``root`` and all its descendants (Linux /proc)."""
     children: dict[int, list[int]] = {}
@@ -234,10 +247,15 @@ def main() -> None:
         "--unique", type=int, default=400, help="PDF/DOCX rendered per format; the rest are copies"
     )
     ap.add_argument("--keep", action="store_true", help="keep the temporary folders")
+    ap.add_argument("--live-code", action="store_true", help="run the working tree, not a copy of HEAD")
     args = ap.parse_args()
     mix = parse_mix(args.formats)
     env = {**os.environ}
     env.pop("DAGSTER_HOME", None)  # ephemeral instance: measure the pipeline, not run history
+    code = None
+    if not args.live_code:
+        code = Path(tempfile.mkdtemp(prefix="ogi-bench-code-"))
+        env["PYTHONPATH"] = frozen_code(code)
     print(
         f"cores: {os.cpu_count()}, mix: {mix}, batches of {args.batch_size}, load now {os.getloadavg()[0]:.1f}"
     )
@@ -286,6 +304,8 @@ def main() -> None:
                     print(f"kept {tmp}")
                 else:
                     shutil.rmtree(tmp, ignore_errors=True)
+    if code is not None:
+        shutil.rmtree(code, ignore_errors=True)
     print(json.dumps({"targets": TARGETS}))
 
 
