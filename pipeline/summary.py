@@ -12,7 +12,8 @@ def identity_counts(record: dict[str, Any]) -> tuple[int, int]:
     from decimal import Decimal
 
     rows = {
-        k: [None if v is None else Decimal(str(v)) for v in vals] for k, vals in record["applications"]["rows"].items()
+        k: [None if v is None else Decimal(str(v)) for v in vals]
+        for k, vals in record["applications"]["rows"].items()
     }
     if not any(v is not None for vals in rows.values() for v in vals):
         return 0, 0

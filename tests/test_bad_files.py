@@ -28,7 +28,9 @@ from pipeline.synth.docx import render_docx
 from pipeline.synth.html import render_html
 from pipeline.synth.pdf import render_pdf
 
-RECORD = json.loads(next((Path(__file__).parent / "fixtures" / "golden").glob("000_*.json")).read_text("utf-8"))
+RECORD = json.loads(
+    next((Path(__file__).parent / "fixtures" / "golden").glob("000_*.json")).read_text("utf-8")
+)
 PDF = render_pdf(RECORD)
 DOCX = render_docx(RECORD)
 HTML = render_html(RECORD)
@@ -63,8 +65,10 @@ def _scanned() -> bytes:
 
 
 def _zero_pages() -> bytes:
-    return (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
-            b"trailer<</Root 1 0 R>>\n%%EOF\n")
+    return (
+        b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
+        b"trailer<</Root 1 0 R>>\n%%EOF\n"
+    )
 
 
 def _corrupt_pdf() -> bytes:
@@ -105,7 +109,12 @@ FATAL = {
     "pdf_zero_pages": (_zero_pages(), "a.pdf", read_pdf, "no pages"),
     "pdf_scanned": (_scanned(), "a.pdf", read_pdf, "scanned PDF, no text layer"),
     "docx_truncated": (DOCX[: len(DOCX) // 2], "a.docx", read_docx, "DOCX"),
-    "docx_bad_xml": (_docx_with("word/document.xml", lambda d: d[: len(d) // 2]), "a.docx", read_docx, "corrupt DOCX"),
+    "docx_bad_xml": (
+        _docx_with("word/document.xml", lambda d: d[: len(d) // 2]),
+        "a.docx",
+        read_docx,
+        "corrupt DOCX",
+    ),
     "docx_no_document_part": (_docx_with("word/document.xml", lambda d: None), "a.docx", read_docx, "DOCX"),
     "docx_legacy_doc": (LEGACY, "a.doc", read_docx, LEGACY_DOC),
 }
