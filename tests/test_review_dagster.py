@@ -44,11 +44,15 @@ def test_a_failed_check_stays_failed_after_a_no_op_run(tmp_path: Path, monkeypat
     shutil.copytree(SAMPLE, raw / "sample")
     bad = plant_t4_error(raw)
     (raw / "stray_report.txt").write_text("a file outside any batch", encoding="utf-8")
+    (raw / "sample" / "minutes.txt").write_text("局务会议纪要：研究部署下一阶段工作。\n", encoding="utf-8")
     with dg.instance_for_test() as instance:
         first = run_pipeline(raw, tmp_path / "wh", instance=instance, resource_config={"parse_workers": 1})
         assert first.success, first.errors
         rec = latest(instance, "t4_group_total")
         assert rec.run_id == first.run_id and rec.status.value == "FAILED"
+        night = first.metadata["out_review__site"]["summary"]
+        assert "| new | sample/minutes.txt | not_a_report |" in night
+        assert "**New findings**" in night and "planted_t4.txt" in night
 
         caplog.set_level(logging.WARNING)
         second = run_pipeline(raw, tmp_path / "wh", instance=instance, resource_config={"parse_workers": 1})

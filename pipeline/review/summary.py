@@ -3,6 +3,7 @@ quarantined and why, the new findings — not only counts."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from pipeline.review.findings import has_table
@@ -26,15 +27,19 @@ def table_md(header: tuple[str, ...], rows: list[tuple]) -> str:
     return "\n".join(lines)
 
 
-def quarantine_md(con: duckdb.DuckDBPyConnection, shown: int = SHOWN) -> str:
+def quarantine_md(con: duckdb.DuckDBPyConnection, shown: int = SHOWN, since: datetime | None = None) -> str:
+    """The quarantined files with their reason; with ``since``, those parsed since then first,
+    marked new."""
     rows = con.execute(
-        "select path, status, reason from quarantine order by status, path limit ?", [shown]
+        "select case when parsed_at >= $since then 'new' else '' end, path, status, reason from quarantine "
+        "order by parsed_at >= $since desc nulls last, status, path limit $shown",
+        {"shown": shown, "since": since},
     ).fetchall()
     n = con.execute("select count(*) from quarantine").fetchone()[0]
     if not n:
         return "no file in quarantine"
     more = f"\n\n… {n - shown} more in table quarantine" if n > shown else ""
-    return table_md(("file 文件", "status", "reason 原因"), rows) + more
+    return table_md(("", "file 文件", "status", "reason 原因"), rows) + more
 
 
 def findings_by_rule_md(con: duckdb.DuckDBPyConnection) -> str:
@@ -101,7 +106,11 @@ def in_force_summary(con: duckdb.DuckDBPyConnection, layout: Layout | None = Non
 
 
 def run_summary(
-    con: duckdb.DuckDBPyConnection, changes: dict[str, Any], new_findings: str, layout: Layout | None = None
+    con: duckdb.DuckDBPyConnection,
+    changes: dict[str, Any],
+    new_findings: str,
+    layout: Layout | None = None,
+    since: datetime | None = None,
 ) -> str:
     """Summary of a night that rebuilt: files changed, quarantine, new findings, corrections."""
     files = changes.get("raw_ogi__files", {})
@@ -114,7 +123,7 @@ def run_summary(
     batches = files.get("batches")
     parts = ["**What changed**\n\n" + changed + (f"\n\n{batches}" if isinstance(batches, str) else "")]
     parts += raw_notes(layout)
-    parts.append("**Quarantined (not in the facts), and why**\n\n" + quarantine_md(con))
+    parts.append("**Quarantined (not in the facts), and why**\n\n" + quarantine_md(con, since=since))
     parts.append("**New findings** (not in the previous warehouse)\n\n" + new_findings)
     parts.append("**All findings in force**\n\n" + findings_by_rule_md(con))
     parts.append("**Corrections**\n\n" + corrections_md(con))

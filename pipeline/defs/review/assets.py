@@ -4,6 +4,7 @@ As the last asset of the run it also carries the night's summary: what changed, 
 quarantined and why, and the new findings."""
 
 import time
+from datetime import UTC, datetime
 from typing import Any
 
 import dagster as dg
@@ -29,6 +30,14 @@ def _run_metadata(context: dg.AssetExecutionContext) -> dict[str, dict[str, Any]
     return out
 
 
+def _run_start(context: dg.AssetExecutionContext) -> datetime | None:
+    """When this run started, UTC without zone (as quarantine.parsed_at is stored)."""
+    stats = context.instance.get_run_stats(context.run_id)
+    if not stats.start_time:
+        return None
+    return datetime.fromtimestamp(stats.start_time, UTC).replace(tzinfo=None)
+
+
 @dg.asset(deps=[dg.AssetKey("out_ogi__warehouse")], group_name="quality", kinds={"html"})
 def out_review__site(context: dg.AssetExecutionContext, ogi: OgiResource) -> dg.MaterializeResult:
     """data/warehouse/site/: index.html (every agency-year), cards/<agency>_<year>.html (the three
@@ -46,7 +55,7 @@ def out_review__site(context: dg.AssetExecutionContext, ogi: OgiResource) -> dg.
     new_findings = meta.get("out_quality__findings", {}).get("new_findings", "(not computed in this run)")
     with duckdb.connect(str(layout.published), read_only=True) as con:
         counts = write_site(con, site, str(layout.published), layout.published)
-        summary = run_summary(con, meta, new_findings, layout)
+        summary = run_summary(con, meta, new_findings, layout, _run_start(context))
     return dg.MaterializeResult(
         metadata={
             "summary": dg.MetadataValue.md(summary),
