@@ -132,7 +132,11 @@ def test_quality_report_and_site(con, warehouse: Path, tmp_path: Path):
     assert "来源文件 <code>henan_2022/chuanhui_2022.txt</code> · 第92行" in q
     assert "（一）予以公开 8 0 0 0 0 0 9" in q
     index = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
-    assert index.count('href="cards/') == 6
+    assert (
+        '<a href="provinces/河南省.html">河南省</a></td><td class="num">6</td><td class="num">1</td>' in index
+    )
+    henan = (tmp_path / "site" / "provinces" / "河南省.html").read_text(encoding="utf-8")
+    assert henan.count('href="../cards/') == 6 and "../cards/411602_川汇区政府_2022.html" in henan
     # the pipeline built the same site itself (out_review__site)
     assert (warehouse / "site" / "quality.html").is_file()
     assert len(list((warehouse / "site" / "cards").glob("*.html"))) == 6

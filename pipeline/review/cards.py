@@ -447,20 +447,53 @@ def write_site(
     for name in set(manifest) - set(new_manifest):  # agency-years no longer in the warehouse
         (cards_dir / name).unlink(missing_ok=True)
     rows = con.execute(
-        "select agency_id, agency_name, year, province, city, agency_kind, n_findings_error, n_findings_warn "
-        "from mart_agency_year order by province, city, agency_name, year"
+        "select agency_id, agency_name, year, coalesce(province, '（未识别）'), city, agency_kind, "
+        "n_findings_error, n_findings_warn from mart_agency_year order by 4, city, agency_name, year"
     ).fetchall()
     n_findings = write_quality_report(con, site / ".quality.html.tmp", warehouse)
     _replace(site / ".quality.html.tmp", site / "quality.html")
+    generated = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    by_province: dict[str, list[tuple]] = {}
+    for r in rows:
+        by_province.setdefault(r[3], []).append(r)
+    # one page per province: the index of 10⁵ agency-years would not open
+    (site / "provinces").mkdir(exist_ok=True)
+    pages = {}
+    for province, prows in by_province.items():
+        pages[province] = f"provinces/{slug(province)}.html"
+        tmp = site / "provinces" / f".{slug(province)}.html.tmp"
+        render(
+            "province.html.j2",
+            tmp,
+            province=province,
+            rows=prows,
+            slug=slug,
+            kinds=AGENCY_KIND_ZH,
+            generated=generated,
+        )
+        _replace(tmp, site / pages[province])
+    for old_page in (site / "provinces").glob("*.html"):
+        if f"provinces/{old_page.name}" not in pages.values():
+            old_page.unlink()
+    summary = [
+        (
+            p,
+            pages[p],
+            len(pr),
+            sum(1 for r in pr if r[6]),
+            sum(r[6] or 0 for r in pr),
+            sum(r[7] or 0 for r in pr),
+        )
+        for p, pr in by_province.items()
+    ]
     render(
         "index.html.j2",
         site / ".index.html.tmp",
-        rows=rows,
-        slug=slug,
-        kinds=AGENCY_KIND_ZH,
+        provinces=summary,
+        n_cards=len(rows),
         n_findings=n_findings,
         warehouse=warehouse,
-        generated=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        generated=generated,
     )
     _replace(site / ".index.html.tmp", site / "index.html")
     manifest_path.write_text(json.dumps(new_manifest, ensure_ascii=False, indent=0), encoding="utf-8")
