@@ -156,8 +156,10 @@ def main() -> None:
     card = next((tmp / "cards").glob("*_2022.html"))
     dom = browse(card.as_uri(), OUT / "card.png", "1300,2300")
     expect(dom, "与同类机关比较", "申请数量趋势", 'class="num fail"', "<svg", where="report card")
-    dom = browse((tmp / "wh" / "site" / "quality.html").as_uri(), OUT / "quality_report.png", "1200,1400")
-    expect(dom, "数据质量报告", "第92行", "（一）予以公开 8 0 0 0 0 0 9", where="quality report")
+    dom = browse(
+        (tmp / "wh" / "site" / "quality" / "河南省.html").as_uri(), OUT / "quality_report.png", "1200,1400"
+    )
+    expect(dom, "河南省 · 数据质量问题明细", "第92行", "（一）予以公开 8 0 0 0 0 0 9", where="quality report")
 
     web = subprocess.Popen(
         [str(BIN / "dagster-webserver"), "-h", "127.0.0.1", "-p", str(PORT), "-m", "pipeline.definitions"],

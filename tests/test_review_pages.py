@@ -129,6 +129,8 @@ def test_quality_report_and_site(con, warehouse: Path, tmp_path: Path):
     (tmp_path / "site" / "cards" / "411602_川汇区政府_2021.html").unlink()
     assert write_site(con, tmp_path / "site")["rendered"] == 1
     q = (tmp_path / "site" / "quality.html").read_text(encoding="utf-8")
+    assert '<a href="quality/河南省.html">河南省</a></td><td class="num">3</td><td class="num">2</td>' in q
+    q = (tmp_path / "site" / "quality" / "河南省.html").read_text(encoding="utf-8")
     assert "来源文件 <code>henan_2022/chuanhui_2022.txt</code> · 第92行" in q
     assert "（一）予以公开 8 0 0 0 0 0 9" in q
     index = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
