@@ -425,3 +425,19 @@ def test_entries_outside_any_batch_are_named_and_the_sensor_survives_odd_entries
     assert (
         int(n) == 16
     )  # the 15 entries of odd_raw and the link up: every entry, special or not, counted once; no loop followed
+
+
+def test_a_record_off_the_forms_shape_is_quarantined_alone_not_blocking_the_run() -> None:
+    """What the blocking checks column_count and unknown_code would find in one report."""
+    rec = parse_bytes(SEED.read_bytes(), "seed.txt")
+    rec["applications"]["rows"]["granted"] = [1, 2, 3]
+    rec["proactive"]["made_up_item"] = {"decisions": 4}
+    out = flatten(rec, "b", "b/seed.txt", PARSER_VERSION)
+    assert out["report"]["status"] == "partial"
+    reason = out["quarantine"]["reason"]
+    assert "table 三 row granted has 3 cells, the form has 7" in reason
+    assert "made_up_item.decisions is not on the form" in reason
+    app = out["fact_application"]
+    granted = [c for d, c in zip(app["disposition_code"], app["count"], strict=True) if d == "granted"]
+    assert granted == [1, 2, 3, None, None, None, None]
+    assert "made_up_item" not in out["fact_proactive"]["item_code"]

@@ -20,6 +20,7 @@ from pipeline.record import (
     APPLICANT_COLUMNS,
     APPLICATION_ROW_FORMATS,
     APPLICATION_ROWS,
+    PROACTIVE_ITEMS,
     RL_COLUMNS,
     RL_GROUPS,
     as_count,
@@ -33,6 +34,13 @@ Row = dict[str, Any]
 _INT64_MAX = 2**63 - 1
 #: the tables a report with status ok must hold values for (the structural check ``lost_table``)
 _TABLES = ("proactive", "applications", "review_litigation")
+#: every table 二 cell of either form, as "item.measure"
+_PROACTIVE_CODES = {
+    f"{item}.{measure}"
+    for items in PROACTIVE_ITEMS.values()
+    for item, (_l, ms) in items.items()
+    for measure in ms
+}
 
 
 def _count(v: Any) -> int | None:
@@ -84,6 +92,7 @@ def flatten(record: dict[str, Any], batch: str, path: str, parser_version: str) 
     narrative = record.get("narrative") or {}
     repairs = record.get("repairs") or []
     out: dict[str, Any] = {"report": None, "quarantine": None}
+    shape: list[str] = []  # the record's tables do not have the form's shape
 
     if status in REPORT_STATUSES:
         out["report"] = {
@@ -123,6 +132,8 @@ def flatten(record: dict[str, Any], batch: str, path: str, parser_version: str) 
         repaired = _Repaired(repairs)
         rows = (record.get("applications") or {}).get("rows") or {}
         columns = (record.get("applications") or {}).get("columns") or APPLICANT_COLUMNS
+        if list(columns) != APPLICANT_COLUMNS:
+            shape.append(f"table 三 has columns {list(columns)}, not the form's {len(APPLICANT_COLUMNS)}")
         if rows:
             for code in APPLICATION_ROWS:
                 if fmt in (2019, 2021):
@@ -130,42 +141,50 @@ def flatten(record: dict[str, Any], batch: str, path: str, parser_version: str) 
                         continue  # not a row of this form, even if the record carries nulls for it
                 elif code not in rows:
                     continue
-                values = rows.get(code) or [None] * len(columns)
-                for col, v in zip(columns, values, strict=False):
+                values = _fit(rows.get(code), len(APPLICANT_COLUMNS), f"table 三 row {code}", shape)
+                for col, v in zip(APPLICANT_COLUMNS, values, strict=True):
                     app["disposition_code"].append(code)
                     app["applicant_code"].append(col)
                     app["count"].append(_count(v))
                     app["is_repaired"].append(repaired(f"applications.{code}.{col}"))
         for item, measures in (record.get("proactive") or {}).items():
             for measure, v in (measures or {}).items():
+                if f"{item}.{measure}" not in _PROACTIVE_CODES:
+                    shape.append(f"table 二 cell {item}.{measure} is not on the form; left out")
+                    continue
                 pro["item_code"].append(item)
                 pro["measure_code"].append(measure)
                 pro["value"].append(_value(v))
                 pro["is_repaired"].append(repaired(f"proactive.{item}.{measure}"))
         review = record.get("review_litigation") or {}
         outcomes = review.get("columns") or RL_COLUMNS
+        if list(outcomes) != RL_COLUMNS:
+            shape.append(f"table 四 has columns {list(outcomes)}, not the form's {len(RL_COLUMNS)}")
         for group in RL_GROUPS:
             values = review.get(group)
             if not values or all(v is None for v in values):
                 continue  # table 四 not read
-            for col, v in zip(outcomes, values, strict=False):
+            values = _fit(values, len(RL_COLUMNS), f"table 四 row {group}", shape)
+            for col, v in zip(RL_COLUMNS, values, strict=True):
                 rl["group_code"].append(group)
                 rl["outcome_code"].append(col)
                 rl["count"].append(_count(v))
                 rl["is_repaired"].append(repaired(f"review_litigation.{group}.{col}"))
 
-    if status == "ok" and out["report"] is not None:
-        filled = {
-            "proactive": sum(v is not None for v in pro["value"]),
-            "applications": sum(v is not None for v in app["count"]),
-            "review_litigation": sum(v is not None for v in rl["count"]),
-        }
-        lost = [t for t in _TABLES if not filled[t]]
-        if lost:  # the structural check would fail on this report alone: quarantine it, not the run
-            problems = [
-                *(record.get("problems") or []),
-                f"status ok but no value at all in {', '.join(lost)}",
-            ]
+    if out["report"] is not None:
+        # what the blocking structural checks (lost_table, column_count, unknown_code) would find
+        # in this report alone: the report is quarantined with the reason, the run goes on
+        if status == "ok":
+            filled = {
+                "proactive": sum(v is not None for v in pro["value"]),
+                "applications": sum(v is not None for v in app["count"]),
+                "review_litigation": sum(v is not None for v in rl["count"]),
+            }
+            lost = [t for t in _TABLES if not filled[t]]
+            if lost:
+                shape.append(f"status ok but no value at all in {', '.join(lost)}")
+        if shape:
+            problems = [*(record.get("problems") or []), *shape]
             out["report"]["status"] = "partial"
             out["report"]["problems"] = json.dumps(problems, ensure_ascii=False)
             out["quarantine"] = _quarantine_row(
@@ -176,6 +195,15 @@ def flatten(record: dict[str, Any], batch: str, path: str, parser_version: str) 
     out["fact_proactive"] = _with_keys(pro, {**keys, "format_version": fmt})
     out["fact_review_litigation"] = _with_keys(rl, keys)
     return out
+
+
+def _fit(values: Any, n: int, what: str, shape: list[str]) -> list[Any]:
+    """A table row with exactly the form's ``n`` cells (padded with nulls or cut), saying so."""
+    values = list(values) if isinstance(values, list | tuple) else [None] * n
+    if len(values) != n:
+        shape.append(f"{what} has {len(values)} cells, the form has {n}")
+        values = (values + [None] * n)[:n]
+    return values
 
 
 def _quarantine_row(
