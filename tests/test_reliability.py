@@ -441,3 +441,23 @@ def test_a_record_off_the_forms_shape_is_quarantined_alone_not_blocking_the_run(
     granted = [c for d, c in zip(app["disposition_code"], app["count"], strict=True) if d == "granted"]
     assert granted == [1, 2, 3, None, None, None, None]
     assert "made_up_item" not in out["fact_proactive"]["item_code"]
+
+
+def test_new_flattening_rules_reflatten_cached_records_without_parsing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import pipeline.load.schemas
+
+    raw = tmp_path / "raw"
+    (raw / "b").mkdir(parents=True)
+    shutil.copy(SEED, raw / "b" / "r.txt")
+    layout = Layout.of(raw, tmp_path / "wh")
+    settings = ParseSettings(parser_version=PARSER_VERSION, workers=1)
+    inventory.save(layout, inventory.scan(layout, "b", PARSER_VERSION))
+    first = update_batch(layout, "b", settings)
+    monkeypatch.setattr(pipeline.load.schemas, "LOAD_VERSION", "test-next")
+    inventory.save(layout, inventory.scan(layout, "b", PARSER_VERSION))
+    again = update_batch(layout, "b", settings)
+    assert (first.parsed, again.parsed, again.reflattened, again.reports) == (1, 0, 1, 1)
+    gen = store.current(layout.batch_state("b"))
+    assert store.read_table(gen, "records")["outcome"].to_pylist() == ["ok"]
