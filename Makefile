@@ -41,8 +41,9 @@ sql: $(STAMP)
 	@test -f $(OGI_WAREHOUSE_DIR)/ogi.duckdb || $(MAKE) --no-print-directory run
 	$(BIN)/duckdb -readonly $(OGI_WAREHOUSE_DIR)/ogi.duckdb
 
+# the offline quality report and the agency cards (data/warehouse/site/), built by every run
 docs: $(STAMP)
-	$(BIN)/python -m webbrowser -t "file://$(OGI_WAREHOUSE_DIR)/data_docs/index.html"
+	$(BIN)/python -m webbrowser -t "file://$(OGI_WAREHOUSE_DIR)/site/index.html"
 
 clean:
 	rm -rf $(OGI_WAREHOUSE_DIR)/ogi.duckdb $(OGI_WAREHOUSE_DIR)/ogi.duckdb.wal $(OGI_WAREHOUSE_DIR)/facts \
