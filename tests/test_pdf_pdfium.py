@@ -183,6 +183,7 @@ def test_drawn_grids_read_by_pdfium_as_pdfplumber_reads_them(draw: Any) -> None:
     assert [ln.cells for ln in doc.lines if ln.cells] == CELLS
     assert [ln.text for ln in doc.lines if not ln.cells] == ["二、主动公开政府信息情况"]
     assert doc.problems == []  # pdfium read it: no word of pdfplumber
+    assert {ln.reader for ln in doc.lines if ln.cells} == {"pdfium"}
     ((ours, theirs),) = _pages(data)
     assert _edges(ours.edges) == _edges(theirs.edges)
 
@@ -190,9 +191,10 @@ def test_drawn_grids_read_by_pdfium_as_pdfplumber_reads_them(draw: Any) -> None:
 def test_rotated_page_is_read_by_pdfplumber_and_says_so() -> None:
     doc = read_pdf(_pdf(_lines, rotate=90))
     assert not doc.fatal
-    assert doc.problems == [
-        "page 1: tables read by pdfplumber (pdfium cannot give this page's geometry (rotated page))"
-    ]
+    assert doc.problems == []  # which reader read the cells is provenance, not a problem
+    assert {ln.reader for ln in doc.lines if ln.cells} == {
+        "pdfplumber (pdfium cannot give this page's geometry (rotated page))"
+    }
     assert sorted(c for ln in doc.lines if ln.cells for c in ln.cells) == sorted(
         c for row in CELLS for c in row
     )
@@ -203,9 +205,9 @@ def test_no_table_in_pdfiums_paths_falls_back_to_pdfplumber(monkeypatch: pytest.
     monkeypatch.setattr(pdfmod, "edges_of", lambda subpaths: [])  # pdfium sees no ruling lines
     doc = read_pdf(_pdf(_lines))
     assert [ln.cells for ln in doc.lines if ln.cells] == CELLS
-    assert doc.problems == ["page 1: tables read by pdfplumber (pdfium's ruling lines give no table)"]
+    assert {ln.reader for ln in doc.lines if ln.cells} == {"pdfplumber (pdfium's ruling lines give no table)"}
     monkeypatch.setattr(pdfmod, "edges_of", real)
-    assert read_pdf(_pdf(_lines)).problems == []
+    assert {ln.reader for ln in read_pdf(_pdf(_lines)).lines if ln.cells} == {"pdfium"}
 
 
 def test_pdfium_geometry_failure_falls_back_to_pdfplumber(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -215,9 +217,9 @@ def test_pdfium_geometry_failure_falls_back_to_pdfplumber(monkeypatch: pytest.Mo
     monkeypatch.setattr(pdfmod, "_pdfium_subpaths", broken)
     doc = read_pdf(_pdf(_lines))
     assert [ln.cells for ln in doc.lines if ln.cells] == CELLS
-    assert doc.problems == [
-        "page 1: tables read by pdfplumber (pdfium's geometry failed (RuntimeError: odd path))"
-    ]
+    assert {ln.reader for ln in doc.lines if ln.cells} == {
+        "pdfplumber (pdfium's geometry failed (RuntimeError: odd path))"
+    }
 
 
 def test_a_few_unmapped_glyphs_are_dropped_and_the_cells_kept(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -26,6 +26,9 @@ class Line:
     """1-based page number (PDF), else None."""
     cells: list[str] | None = None
     """Normalised cells where the source has cell structure, blanks kept as ''."""
+    reader: str | None = None
+    """Which library read this row where there is a choice (PDF tables: 'pdfium' or 'pdfplumber');
+    kept in the cells' provenance."""
 
 
 @dataclass(slots=True)

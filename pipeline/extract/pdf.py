@@ -12,8 +12,8 @@ becomes prose Lines in top-to-bottom order around the tables.
 
 pdfplumber itself parses a page only where pdfium's view is not enough: a table page whose
 paths give no table, or a page pdfium cannot give geometry for (rotated pages). The page that
-pdfplumber read is named in the Document's problems ("page 4: tables read by pdfplumber
-(...)"), so a record says which path read it; a page read by pdfium says nothing.
+pdfplumber read is named in the provenance of the cells read there ("reader": "pdfplumber
+(...)" or "pdfium"), so a record says which path read it.
 
 Fallbacks: a page whose font has no Unicode map is read from pdfium's text (a stray symbol glyph
 without one is just dropped); a document with no text layer at all is a scan (fatal); encrypted,
@@ -536,6 +536,8 @@ def _read_table_page(plumber: _Plumber, page: _Page, start: int) -> tuple[list[L
     if geometry is not None:
         lines, problem = _table_page_lines(geometry, page, start)
         if lines or problem:
+            for line in lines:
+                line.reader = "pdfium"
             return lines, [problem] if problem else []
         why = "pdfium's ruling lines give no table"
     plumber_page = plumber.page(page.number)
@@ -544,7 +546,10 @@ def _read_table_page(plumber: _Plumber, page: _Page, start: int) -> tuple[list[L
     lines, problem = _table_page_lines(plumber_geometry(plumber_page), page, start)
     if problem:
         return [], [problem]
-    return lines, [f"page {page.number}: tables read by pdfplumber ({why})"] if lines else []
+    # not a problem of the report: which reader read the cells is in their provenance
+    for line in lines:
+        line.reader = f"pdfplumber ({why})"
+    return lines, []
 
 
 def _read(data: bytes) -> Document:

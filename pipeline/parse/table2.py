@@ -15,7 +15,7 @@ from pipeline import form
 from pipeline.extract.document import Line
 from pipeline.parse.labels import match_item
 from pipeline.parse.readings import readings
-from pipeline.parse.tokens import Tok, json_number, merge_words, tokenize_line
+from pipeline.parse.tokens import Tok, json_number, merge_words, provenance_of, tokenize_line
 from pipeline.record import PROACTIVE_ITEMS
 
 # the column heads and items only one edition prints (pipeline.form.EDITION_MARKERS)
@@ -106,11 +106,7 @@ def read_table2(lines: list[Line], fallback_fmt: int) -> Table2:
                         out.repairs.append({"where": f"proactive.{code}", "why": note})
                 for k, src in enumerate(best.sources):
                     if src is not None:
-                        out.provenance[f"proactive.{code}.{measures[k]}"] = {
-                            "line": src.line.lineno,
-                            "page": src.line.page,
-                            "raw": src.line.raw,
-                        }
+                        out.provenance[f"proactive.{code}.{measures[k]}"] = provenance_of(src.line)
             else:
                 out.problems.append(f"table 二 item {code}: numbers could not be read")
         item: dict[str, object] = {}

@@ -40,6 +40,7 @@ from pipeline.parse.tokens import (
     is_smudge,
     merge_words,
     parse_number,
+    provenance_of,
     tokenize_line,
 )
 from pipeline.record import APPLICANT_COLUMNS, APPLICATION_ROWS, DISPOSITION_ROWS
@@ -725,4 +726,4 @@ def _search_jointly(ev: _Choice, vary: dict[str, list[int]]) -> list[dict[str, i
 
 
 def _prov(line: Line) -> dict:
-    return {"line": line.lineno, "page": line.page, "raw": line.raw}
+    return provenance_of(line)

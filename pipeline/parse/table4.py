@@ -14,7 +14,7 @@ from pipeline import form
 from pipeline.extract.document import Line
 from pipeline.parse.identities import fill_table4, group_residuals
 from pipeline.parse.readings import readings
-from pipeline.parse.tokens import Tok, tokenize_line
+from pipeline.parse.tokens import Tok, provenance_of, tokenize_line
 from pipeline.record import RL_COLUMNS, RL_GROUPS
 
 _END = form.TABLE4_END_WORDS
@@ -105,11 +105,7 @@ def read_table4(lines: list[Line], begin: int = 0) -> Table4:
         out.repairs.append({"where": "review_litigation", "why": note})
     for k, src in enumerate(best.sources):
         if src is not None:
-            out.provenance[_cell_path(k)] = {
-                "line": src.line.lineno,
-                "page": src.line.page,
-                "raw": src.line.raw,
-            }
+            out.provenance[_cell_path(k)] = provenance_of(src.line)
     for k, v, why in fill_table4(values):
         out.repairs.append({"where": _cell_path(k), "why": f"filled {v}: {why}"})
     out.values = values

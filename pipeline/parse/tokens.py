@@ -218,3 +218,12 @@ def merge_words(toks: list[Tok]) -> list[Tok]:
         else:
             merged.append(t)
     return merged
+
+
+def provenance_of(line: Line) -> dict:
+    """Where a cell was read: line (or table row) number, page, the raw text, and the reader that
+    read it where there was a choice (PDF tables: pdfium or pdfplumber)."""
+    out = {"line": line.lineno, "page": line.page, "raw": line.raw}
+    if line.reader is not None:
+        out["reader"] = line.reader
+    return out
