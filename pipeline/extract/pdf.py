@@ -29,20 +29,14 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from typing import Any
 
+from pipeline import form
 from pipeline.extract.document import Document, Line
 from pipeline.extract.grid import clean_cell, prose_line
 from pipeline.extract.normalize import normalize_text
+from pipeline.extract.text import PAGE_FOOTER
 
-# page furniture: '- 3 -', '— 3 —', '第 3 页', '第3页 共12页', '3 / 12'
-PAGE_FOOTER = re.compile(
-    r"^\s*(?:[-—–]\s*\d{1,4}\s*[-—–]|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?|\d{1,4}\s*/\s*\d{1,4})\s*$"
-)
-TABLE_WORDS = re.compile(
-    "第二十条第|信息内容|本年制发|本年新制作|本年处理决定|处理决定数量|行政事业性收费|政府集中采购|"
-    "勾稽关系|申请人情况|本年新收|上年结转|本年度办理结果|予以公开|部分公开|不予公开|国家秘密|"
-    "第三方合法权益|内部事务|过程性信息|行政执法案卷|行政查询|无法提供|不掌握|另行制作|补正后|不予处理|"
-    "信访举报|重复申请|公开出版物|反复申请|其他处理|逾期|结转下年度|结果维持|结果纠正|尚未审结|复议后起诉"
-)
+# the words of the form's tables, to find the pages that hold them (pipeline.form.TABLE_WORDS)
+TABLE_WORDS = re.compile("|".join(form.TABLE_WORDS))
 _LINES = re.compile(r"\r\n|\r|\n")
 _CONTROL = re.compile(
     r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]"
