@@ -251,32 +251,22 @@ def _fee_in_yuan(r: Record) -> list[Expected]:
     ]
 
 
+# A record off the form's shape (a table-二 item the form does not know, a table-四 group or a
+# table-三 row with a cell too few) is stored partial and quarantined alone by load/flatten.py, with
+# the reason: it reaches no check. unknown_code and column_count stay for the pipeline's own faults.
 def _unknown_item(r: Record) -> list[Expected]:
     r["proactive"]["administrative_reconsideration"] = {"decisions": 1}
-    return [
-        (
-            "unknown_code",
-            ("proactive.administrative_reconsideration.decisions",),
-            "decisions",
-            None,
-            1,
-            "pipeline",
-        )
-    ]
+    return []
 
 
 def _short_group(r: Record) -> list[Expected]:
     r["review_litigation"]["review"] = [0, 0, 3, 0]
-    return [("column_count", tuple(f"{T4}.review.{c}" for c in RL[:4]), None, 5, 4, "pipeline")]
+    return []
 
 
 def _short_row(r: Record) -> list[Expected]:
     r["applications"]["rows"]["granted"] = [3, 0, 0, 0, 0, 0]  # the 总计 cell lost
-    cells = tuple(c for c in _disposition_cells(r, "total") if c != f"{T3}.granted.total")
-    return [
-        ("column_count", _cells("granted", SIX), None, 7, 6, "pipeline"),
-        ("t3_disposition_sum", cells, "total", 4, 1, "source"),
-    ]
+    return []
 
 
 def _lost_table(r: Record) -> list[Expected]:
