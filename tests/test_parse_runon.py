@@ -178,3 +178,14 @@ def test_agency_and_year_from_the_file_name_when_the_text_lost_its_title():
     # a table 三 that never reached its （六） rows takes the format of its year
     assert rec["format_version"] == 2021
     assert any("file name" in p for p in rec["problems"])
+
+
+def test_a_text_that_ends_after_table_four_is_partial():
+    rows = _rows([2, 0, 0, 0, 0, 0], [0] * 6, [0] * 6)
+    full = _runon(rows, [0] * 15).decode()
+    cut = full[: full.index("五、存在的主要问题")]
+    assert parse_bytes(full.encode(), "full.txt")["status"] == "ok"
+    rec = parse_bytes(cut.encode(), "cut.txt")
+    assert rec["status"] == "partial"
+    assert any("truncated" in p for p in rec["problems"])
+    assert rec["applications"]["rows"] == rows

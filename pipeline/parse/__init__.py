@@ -157,6 +157,9 @@ def parse_document(doc: Document, file_name: str | None = None) -> dict[str, Any
         rec["review_litigation"][group] = [json_number(v) for v in t4.values[g * 5 : g * 5 + 5]]
     if not t4.found:
         problems.append("table 四 (行政复议、行政诉讼) not found")
+    elif 5 not in sections and 6 not in sections and t3.found:
+        # every report closes with 五、存在的主要问题… and 六、其他需要报告的事项
+        problems.append("the text ends after table 四 without sections 五 and 六: truncated?")
 
     for part in (t2, t3, t4):
         rec["repairs"].extend(part.repairs)

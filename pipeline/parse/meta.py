@@ -162,8 +162,12 @@ def find_year_in_text(text: str) -> int | None:
 
 def is_heading(line: Line, key: int) -> bool:
     t = line.text.replace("\t", " ").strip()
-    if len(t) > 45 or not SECTION_KEYS[key].search(t):
+    m = SECTION_KEYS[key].search(t)
+    if m is None:
         return False
+    if len(t) > 45:
+        # a heading with its text run on ('五、存在的主要问题及改进情况 一是…'): numbered, key up front
+        return bool(_HEADING_NUM.match(t)) and m.start() <= 12
     return bool(_HEADING_NUM.match(t)) or len(t) <= 20
 
 

@@ -52,6 +52,11 @@ _NUMERIC = re.compile(r"[\d+\-]")
 _AFTER_TOTAL = re.compile(r"(?<=总计)\s*(?=\d)")
 # a title followed by more text on the same line
 _AFTER_TITLE = re.compile(r"(?<=年度报告)(?=\s*\S)")
+# a section heading followed by its text on the same line: the heading is a line of its own
+_HEADING = re.compile(
+    r"[一二三四五六]{1,2}、\s*(?:总体情况|主动公开政府信息情况|收到和处理政府信息公开申请情况|"
+    r"政府信息公开行政复议、?行政诉讼情况|(?:政府信息公开工作)?存在的主要问题及改进情况|其他需要报告的事项)"
+)
 
 
 def _cut_points(text: str) -> list[int]:
@@ -67,7 +72,10 @@ def _cut_points(text: str) -> list[int]:
         cuts.add(m.start())
     for m in _AFTER_TITLE.finditer(text):
         cuts.add(m.start())
+    for m in _HEADING.finditer(text):
+        cuts.add(m.end())
     cuts.discard(0)
+    cuts.discard(len(text))
     return sorted(cuts)
 
 
