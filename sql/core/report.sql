@@ -1,7 +1,9 @@
 -- report: one row per report version, i.e. per distinct file content that parsed as a report
 -- (status ok or partial). The same content found in several batches is kept once (first batch,
--- then first path). Per agency and year the current version is the one first seen last; ties go
--- to an 'ok' parse, then the later batch and path.
+-- then first path). Per agency and year the current version is the content seen last (first_seen_at
+-- is when that content reached the raw folder); ties go to an 'ok' parse, then to the content hash
+-- (report_id) — never to a file or batch name. The record carries no publication date yet, so
+-- "then the latest publication date" is not applied.
 create or replace table report as
 with copies as (
     select
@@ -49,7 +51,7 @@ select
         and year is not null
         and row_number() over (
             partition by agency_id, year
-            order by first_seen_at desc, (status = 'ok') desc, batch desc, path desc
+            order by first_seen_at desc, (status = 'ok') desc, report_id desc
         ) = 1,
         false
     ) as is_current
