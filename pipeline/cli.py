@@ -59,7 +59,9 @@ def parse(
     out.flush()
     counts = ", ".join(f"{k} {n}" for k, n in sorted(statuses.items()))
     typer.echo(
-        f"ogi parse: {len(files)} files ({counts or 'none'}) in {time.perf_counter() - t0:.1f} s", err=True
+        f"ogi parse: {len(files)} file{'s' if len(files) != 1 else ''} ({counts or 'none'}) "
+        f"in {time.perf_counter() - t0:.1f} s",
+        err=True,
     )
 
 

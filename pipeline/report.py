@@ -49,6 +49,9 @@ def parse_bytes(data: bytes, path: str) -> dict[str, Any]:
         "bytes": len(data),
     }
     refused = zip_problem(data)
+    name = path.replace("\\", "/").rsplit("/", 1)[-1]
+    if refused is None and name.startswith("~$") and len(data) < 4096:
+        refused = "an Office lock file (~$…, written while a document is open), not a report"
     if refused is not None:
         record = empty_record()
         record["status"] = "failed"
@@ -59,7 +62,7 @@ def parse_bytes(data: bytes, path: str) -> dict[str, Any]:
             doc = read_document(data, path)
             source["format"] = doc.format
             source["encoding"] = doc.encoding
-            record = sanitize_record(parse_document(doc, path.replace("\\", "/").rsplit("/", 1)[-1]))
+            record = sanitize_record(parse_document(doc, name))
         except Exception as exc:  # a reader or parser bug must not stop a batch: keep the file, say why
             record = empty_record()
             record["status"] = "failed"

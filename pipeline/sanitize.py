@@ -51,6 +51,8 @@ def check_count(v: Any, *, signed: bool = False) -> tuple[Any, str | None]:
     An integral float (3.0) is kept as the int it is."""
     if v is None:
         return None, None
+    if type(v) is int and (0 <= v <= COUNT_MAX or (signed and -COUNT_MAX <= v < 0)):
+        return v, None  # the common case, without Decimal
     d = _number(v)
     if d is None:
         return None, f"{v!r} is not a number"

@@ -24,6 +24,12 @@ def identity_counts(record: dict[str, Any]) -> tuple[int, int]:
     return sum(1 for r in known if r == 0), sum(1 for r in known if r != 0)
 
 
+def _source(source: dict[str, Any]) -> str:
+    """'txt/utf-8', 'pdf' (binary formats have no text encoding), '?' when the file was not read."""
+    fmt, enc = source.get("format"), source.get("encoding")
+    return "/".join(x for x in (fmt or "?", enc) if x)
+
+
 def summarize_record(record: dict[str, Any]) -> str:
     a = record["agency"]
     held, broken = identity_counts(record)
@@ -32,7 +38,7 @@ def summarize_record(record: dict[str, Any]) -> str:
         f"  agency  {a.get('name') or '?'}  ({a.get('province') or '?'} {a.get('city') or ''} {a.get('county') or ''}"
         f" {a.get('admin_code') or ''}, {a.get('kind') or '?'})",
         f"  year    {record.get('year') or '?'}   format {record.get('format_version') or '?'}"
-        f"   source {record['source'].get('format')}/{record['source'].get('encoding')}",
+        f"   source {_source(record['source'])}",
         f"  status  {record['status']}   identities held {held}, broken {broken}"
         f"   repairs {len(record['repairs'])}",
     ]

@@ -189,3 +189,8 @@ def test_a_text_that_ends_after_table_four_is_partial():
     assert rec["status"] == "partial"
     assert any("truncated" in p for p in rec["problems"])
     assert rec["applications"]["rows"] == rows
+
+
+def test_an_office_lock_file_is_named_as_such():
+    rec = parse_bytes(b"\x0bAuthor  " * 10, "batch/~$年度报告.docx")
+    assert rec["status"] == "failed" and "lock file" in rec["problems"][0]
