@@ -210,7 +210,7 @@ def odd_raw(tmp_path: Path) -> tuple[Path, dict[str, str]]:
         "odd/report.txt": "",
         "odd/.hidden_report.txt": "",
         "odd/.hidden_dir/in_dot_folder.txt": "",
-        "odd/~$lock.docx": "not an OGI annual report",
+        "odd/~$lock.docx": "an Office lock file",
         "odd/sub/huge_value.txt": "out of range",
         "odd/sub/fraction.txt": "fraction",
         "odd/pipe.txt": "FIFO",
