@@ -50,7 +50,9 @@ def row_lines(grid: list[list[str]], lineno: int, page: int | None = None) -> li
         cells = [clean_cell(c) for c in raw_cells]
         if not any(cells):
             continue
-        out.append(Line(text="\t".join(cells), lineno=lineno + n, raw="\t".join(raw_cells), page=page, cells=cells))
+        out.append(
+            Line(text="\t".join(cells), lineno=lineno + n, raw="\t".join(raw_cells), page=page, cells=cells)
+        )
     return out
 
 
