@@ -170,7 +170,8 @@ def unreadable_document(data: bytes, fmt: str = "unknown") -> Document:
     """The fatal Document for a file no reader takes, with the reason."""
     return Document(
         lines=[],
-        format=fmt if fmt in ("pdf", "docx", "html", "txt", "md") else "txt",
+        # a file no reader takes has none of the record's formats (its source.format is null)
+        format=fmt if fmt in ("pdf", "docx", "html", "txt", "md") else None,  # type: ignore[arg-type]
         problems=[describe_unreadable(data)],
         fatal=True,
     )
