@@ -265,7 +265,7 @@ def test_title_variants_all_name_agency_and_year():
     for title, line in expect.items():
         assert line in render_text(rec, "tabs", title=title)
     text = render_text(rec, "spaces", title="plain", title_after_heading=True)
-    assert text.lstrip("\n").startswith("一、总体情况\n\n" + expect["plain"])
+    assert text.lstrip().startswith("一、总体情况\n\n" + expect["plain"])
 
 
 def test_narrative_numbers_are_stated_in_section_one():
