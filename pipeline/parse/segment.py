@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 
+from pipeline import form
 from pipeline.extract.document import Line
 
 # a line this long holding this many landmarks is a flattened report
@@ -44,8 +45,11 @@ _LANDMARKS = re.compile(
     )
 )
 # table 二 items, cut where numbers touch them (in prose they stay whole)
+_ITEM_LABELS = sorted(
+    {i.label for items in form.PROACTIVE_ITEMS.values() for i in items}, key=len, reverse=True
+)
 _ITEMS = re.compile(
-    r"行政规范性文件|(?<!行政)规范性文件|规章|行政许可|其他对外管理服务事项|行政处罚|行政强制|行政事业性收费|政府集中采购"
+    "|".join(("(?<!行政)" if label == "规范性文件" else "") + re.escape(label) for label in _ITEM_LABELS)
 )
 _NUMERIC = re.compile(r"[\d+\-]")
 # table 四's numbers after its last header word; table 三's （七）总计 digits likewise

@@ -18,9 +18,20 @@ from pipeline.parse.tokens import Tok, provenance_of, tokenize_line
 from pipeline.record import RL_COLUMNS, RL_GROUPS
 
 _END = form.TABLE4_END_WORDS
+# the form's own head words of table 四 (and its section title's), which are no prose
 _HEADER_WORDS = re.compile(
-    r"[一二三四五六七八九十]+、|政府信息公开|行政复议|行政诉讼|情况|未经复议直接起诉|复议后起诉|结果维持|结果纠正|其他结果|"
-    r"尚未审结|总计|合计|[、,，()（）\s]"
+    "|".join(
+        [
+            r"[一二三四五六七八九十]+、",
+            "政府信息公开",
+            "情况",
+            "合计",
+            form.editions.LITIGATION_HEAD,
+            *(g.head for g in form.RL_GROUPS),
+            *(c.label for c in form.RL_OUTCOMES),
+            r"[、,，()（）\s]",
+        ]
+    )
 )
 
 
