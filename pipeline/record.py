@@ -12,7 +12,7 @@ from typing import Any
 
 from pipeline.form import editions as form
 
-PARSER_VERSION = "0.4.0"  # 0.4: run-together, converter and OCR text; provenance names the PDF reader
+PARSER_VERSION = "0.5.0"  # 0.5: the parser's identities compiled from the registry (fills cite its formulas)
 
 # ----------------------------------------------------------------------------- table 三
 # Every code list below is derived from the form definition (``pipeline.form.editions``); the

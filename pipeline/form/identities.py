@@ -66,6 +66,7 @@ class Rule:
     expected: tuple[Term, ...] = ()
     observed: tuple[Term, ...] = ()
     suite: str | None = None  # the suite of an identity rule (its frame is named after the rule)
+    formula: str = ""  # the identity in the form's own words, short: what a repair cites
     # other rules
     expects: tuple[Expect, ...] = ()
 
@@ -279,6 +280,7 @@ RULES: tuple[Rule, ...] = (
         expected=_lines("new_received", "carried_over"),
         observed=_lines("total_processed", "carried_forward"),
         suite="fact_application",
+        formula="一 + 二 = （七）总计 + 四",
     ),
     Rule(
         "t3_disposition_sum",
@@ -293,6 +295,7 @@ RULES: tuple[Rule, ...] = (
         expected=_lines("total_processed"),
         observed=_lines(*_DISPOSITION),
         suite="fact_application",
+        formula="（七）总计 = sum of the disposition rows",
     ),
     Rule(
         "t3_row_total",
@@ -306,6 +309,7 @@ RULES: tuple[Rule, ...] = (
         expected=_columns("total"),
         observed=_columns(*_SIX),
         suite="fact_application",
+        formula="总计 = sum of the six applicant columns",
     ),
     Rule(
         "t4_group_total",
@@ -320,6 +324,7 @@ RULES: tuple[Rule, ...] = (
         expected=_columns("total"),
         observed=_columns(*_FOUR),
         suite="fact_review_litigation",
+        formula="维持 + 纠正 + 其他 + 尚未审结 = 总计",
     ),
     Rule(
         "column_count",

@@ -1,176 +1,268 @@
-"""The form's accounting identities, as the parser uses them: to choose readings and fill gaps.
+"""The form's accounting identities as the parser uses them: to choose readings and fill gaps.
 
-Table 三, per applicant column c:  new_received + carried_over = total_processed + carried_forward
-                                   total_processed = sum of the disposition rows of the format
-Table 三, per row:                 total = sum of the six applicant columns
-Table 四, per group:               upheld + corrected + other + pending = total
+Nothing here states an identity: every equation is compiled from the rule registry
+(``pipeline.form.identities``), the same declarations the SQL check frames, the GX suites and the
+renderers come from. What this module adds is how a parser *uses* an equation over counts:
 
-Cells are ``Decimal | None`` (None = unknown). A residual is None when a cell it needs is unknown.
+- its residual (is a reading consistent?);
+- deduction: one unknown cell is the difference of the sides; several unknown cells on a side whose
+  known cells already make up the other side are all 0 (counts are non-negative);
+- a fill is refused when it would break another identity through that cell, so a source error
+  stays visible instead of being absorbed by a filled cell.
+
+Only the identities within one report of tables 三 and 四 take part (cross-year rules need last
+year's report; table 二's stock-flow rule concerns a count the parser reads, never fills).
+
+Cells are ``Decimal | int | None`` (None = unknown). A residual is None when a cell it needs is
+unknown. Table 三 rows are lists of the 7 applicant columns in record order; table 四 is the flat
+list of 15 cells, group by group.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
+from functools import cache, lru_cache
 
-from pipeline.record import DISPOSITION_ROWS
+from pipeline.form import identities as registry
 
 Rows = dict[str, list[Decimal | None]]
+Value = Decimal | int | None
+
+T3 = "applications"
+T4 = "review_litigation"
 
 
-def sum_eq_residual(total: Decimal | None, parts: list[Decimal | None]) -> Decimal | None:
-    """total - sum(parts), or None when any cell is unknown."""
-    if total is None or any(p is None for p in parts):
+@dataclass(frozen=True)
+class Identity:
+    """One registry rule, as index sides: ``sum(plus) = sum(minus)``.
+
+    On a per-line rule (a row's total) the sides are column indexes; on a per-column rule they are
+    the line codes the edition prints. A term with sign -1 is moved to the other side."""
+
+    rule_id: str
+    plus: tuple
+    minus: tuple
+    why: str  # what a fill cites
+
+    def sides(self, get: Callable[[Hashable], Value]) -> tuple[list, list, Value, Value]:
+        """(unknown plus terms, unknown minus terms, known plus sum, known minus sum)."""
+        up, um, kp, km = [], [], 0, 0
+        for t in self.plus:
+            v = get(t)
+            if v is None:
+                up.append(t)
+            else:
+                kp += v
+        for t in self.minus:
+            v = get(t)
+            if v is None:
+                um.append(t)
+            else:
+                km += v
+        return up, um, kp, km
+
+
+def _compile(rule: registry.Rule, edition: int) -> Identity:
+    table = rule.table or ""
+    if rule.over == "line":
+        order = registry.table_columns(table)
+        key = [t.column for t in (*rule.expected, *rule.observed)]
+        index: Callable[[str], object] = order.index
+    else:
+        printed = set(registry.table_lines(table, edition))
+        key = [t.line for t in (*rule.expected, *rule.observed)]
+        index = str
+    plus: list = []
+    minus: list = []
+    terms = [(t, 1) for t in rule.expected] + [(t, -1) for t in rule.observed]
+    for (t, side), name in zip(terms, key, strict=True):
+        if rule.over != "line" and name not in printed:
+            continue  # a row this edition does not print
+        (plus if side * t.sign > 0 else minus).append(index(name or ""))
+    return Identity(rule.rule_id, tuple(plus), tuple(minus), f"from {rule.formula or rule.description}")
+
+
+@cache
+def rules(table: str, over: str, edition: int = 2021) -> tuple[Identity, ...]:
+    """The registry's identities within one report of ``table`` for the edition, compiled."""
+    return tuple(
+        _compile(r, edition)
+        for r in registry.RULES
+        if r.table == table and r.over == over and not r.cross_year and edition in r.editions
+    )
+
+
+def residual(identity: Identity, get: Callable[[Hashable], Value]) -> Value:
+    """sum(plus) - sum(minus), or None when a cell is unknown."""
+    up, um, kp, km = identity.sides(get)
+    if up or um:
         return None
-    return total - sum(parts, 0)  # type: ignore[arg-type]
+    return kp - km
 
 
-def row_residual(values: tuple | list) -> Decimal | None:
-    return sum_eq_residual(values[6], list(values[:6]))
+def deduce(identity: Identity, get: Callable[[Hashable], Value]) -> list[tuple[Hashable, Value]]:
+    """Cells the identity determines: one unknown is the difference of the sides (when that is a
+    count, i.e. not negative); several unknowns on a side whose known part already equals the other
+    side are all 0. Nothing when both sides have unknowns."""
+    up, um, kp, km = identity.sides(get)
+    if (up and um) or not (up or um):
+        return []
+    unknown, own, other = (up, kp, km) if up else (um, km, kp)
+    if len(unknown) == 1:
+        v = other - own
+        return [(unknown[0], v)] if v >= 0 else []
+    if own == other:
+        return [(t, 0) for t in unknown]
+    return []
 
 
-def _get(rows: Rows, code: str, c: int) -> Decimal | None:
-    v = rows.get(code)
-    return None if v is None else v[c]
+# ----------------------------------------------------------------------------- one line (row)
+@lru_cache(maxsize=16384)
+def solve_line(table: str, vals: tuple) -> tuple[tuple, int]:
+    """A line's cells with what its own identities determine filled, and whether one is broken
+    (0/1). Memoised: it runs for every candidate reading of every row, and the same rows (all
+    zeros, one cell lost) recur across a batch."""
+    cells = list(vals)
+    broken = 0
+    for ident in rules(table, "line"):
+        get = cells.__getitem__
+        up, um, kp, km = ident.sides(get)
+        if not (up or um):
+            broken |= kp != km
+            continue
+        fills = deduce(ident, get)
+        if fills:
+            for i, v in fills:
+                cells[i] = v  # type: ignore[index]
+        elif not (up and um):
+            # unknowns on one side only, and no count fills them: the known cells overshoot
+            own, other = (kp, km) if up else (km, kp)
+            broken |= own > other or len(up or um) == 1
+    return tuple(cells), int(broken)
 
 
-def column_residuals(rows: Rows, fmt: int) -> list[Decimal]:
-    """Known residuals of the two column identities, for every applicant column."""
-    out: list[Decimal] = []
-    disp = DISPOSITION_ROWS[fmt]
-    for c in range(7):
-        a = [_get(rows, "new_received", c), _get(rows, "carried_over", c)]
-        b = [_get(rows, "total_processed", c), _get(rows, "carried_forward", c)]
-        if None not in a and None not in b:
-            out.append(a[0] + a[1] - b[0] - b[1])  # type: ignore[operator]
-        r = sum_eq_residual(_get(rows, "total_processed", c), [_get(rows, d, c) for d in disp])
-        if r is not None:
-            out.append(r)
-    return out
-
-
-def _solve(total: Decimal | None, parts: list[Decimal | None]) -> tuple[str, int, Decimal] | None:
-    """One deduction from total = sum(parts): ('total', -1, v) or ('part', i, v) or zero-forcing."""
-    unknown = [i for i, p in enumerate(parts) if p is None]
-    known = sum((p for p in parts if p is not None), 0)
-    if total is None:
-        if not unknown:
-            return ("total", -1, known)
-        return None
-    if not unknown:
-        return None
-    if len(unknown) == 1 and total - known >= 0:
-        return ("part", unknown[0], total - known)
-    if total == known:  # counts are non-negative: every unknown part must be 0
-        return ("zero", unknown[0], 0)
+def row_residual(values: Sequence[Value]) -> Value:
+    """Table 三: the row identity's residual (total - the six applicant columns)."""
+    get = list(values).__getitem__
+    for ident in rules(T3, "line"):
+        return residual(ident, get)
     return None
 
 
-def fill_table3(
-    rows: Rows, fmt: int, frozen: set[tuple[str, int]] | None = None
-) -> list[tuple[str, int, Decimal, str]]:
-    """Fill unknown cells that the identities determine uniquely. Returns (row, col, value, why).
+def column_residuals(rows: Rows, fmt: int) -> list[Value]:
+    """Known residuals of table 三's column identities, for every applicant column."""
+    out: list[Value] = []
+    for c in range(len(registry.table_columns(T3))):
 
-    ``frozen`` cells stay unknown: cells two readings of the printed numbers disagree on. Filling
-    them from the identities would replace a printed number with one that merely balances."""
-    filled: list[tuple[str, int, Decimal, str]] = []
-    disp = DISPOSITION_ROWS[fmt]
-    for code in ["new_received", "carried_over", "total_processed", "carried_forward", *disp]:
-        rows.setdefault(code, [None] * 7)
+        def get(code: Hashable, c: int = c) -> Value:
+            v = rows.get(code)  # type: ignore[call-overload]
+            return None if v is None else v[c]
 
-    if not any(None in vals for vals in rows.values()):
-        return filled  # the common case: every cell was read
-    blocked: set[tuple[str, int]] = set(frozen or ())
-    balance = ("new_received", "carried_over", "total_processed", "carried_forward")
+        for ident in rules(T3, "column", fmt):
+            r = residual(ident, get)
+            if r is not None:
+                out.append(r)
+    return out
 
-    def consistent(code: str, c: int) -> bool:
-        """No identity through (code, c) that is now fully known is broken."""
-        if (r := row_residual(rows[code])) is not None and r != 0:
-            return False
-        if code in balance:
-            a, b, t, f = (rows[k][c] for k in balance)
-            if None not in (a, b, t, f) and a + b != t + f:
-                return False
-        if code in disp or code == "total_processed":
-            r = sum_eq_residual(rows["total_processed"][c], [rows[d][c] for d in disp])
+
+# ----------------------------------------------------------------------------- fills
+def _fill(
+    equations: list[tuple[Identity, Callable[[Hashable], tuple]]],
+    value: Callable[[tuple], Value],
+    store: Callable[[tuple, Value], None],
+    frozen: set[tuple] | None = None,
+) -> list[tuple[tuple, Value, str]]:
+    """Fill unknown cells the equations determine, until nothing changes. Each equation is an
+    identity with a function that names the cell of a term. A fill that would break another
+    identity through the cell is refused: the source is inconsistent there and the cell stays
+    unknown rather than absorbing the error. ``frozen`` cells stay unknown."""
+    through: dict[tuple, list[int]] = {}
+    for k, (ident, cell) in enumerate(equations):
+        for t in (*ident.plus, *ident.minus):
+            through.setdefault(cell(t), []).append(k)
+    blocked: set[tuple] = set(frozen or ())
+    filled: list[tuple[tuple, Value, str]] = []
+
+    def consistent(c: tuple) -> bool:
+        for k in through.get(c, ()):
+            ident, cell = equations[k]
+            r = residual(ident, lambda t, cell=cell: value(cell(t)))
             if r is not None and r != 0:
                 return False
-        return True
-
-    def put(code: str, c: int, v: Decimal, why: str) -> bool:
-        """Fill a cell unless that would break another identity (then the source is inconsistent
-        there and the cell stays unknown rather than absorbing the error)."""
-        if (code, c) in blocked:
-            return False
-        rows[code][c] = v
-        if not consistent(code, c):
-            rows[code][c] = None
-            blocked.add((code, c))
-            return False
-        filled.append((code, c, v, why))
         return True
 
     changed = True
     while changed:
         changed = False
-        for code, vals in rows.items():  # row identity
-            s = _solve(vals[6], list(vals[:6]))
-            if s:
-                kind, i, v = s
-                if kind == "total":
-                    changed |= put(code, 6, v, "total = sum of the six applicant columns")
-                else:
-                    changed |= put(
-                        code, i, v, "from the row identity: total = sum of the six applicant columns"
-                    )
-        for c in range(7):  # disposition sum
-            s = _solve(rows["total_processed"][c], [rows[d][c] for d in disp])
-            if s:
-                kind, i, v = s
-                if kind == "total":
-                    changed |= put("total_processed", c, v, "（七）总计 = sum of the disposition rows")
-                else:
-                    changed |= put(disp[i], c, v, "from （七）总计 = sum of the disposition rows")
-            # 一 + 二 = （七） + 四: when one side is known, solve the other (one unknown, or
-            # zero-forcing when the known part already makes up the total)
-            left, right = ("new_received", "carried_over"), ("total_processed", "carried_forward")
-            why = "from 一 + 二 = （七）总计 + 四"
-            for known_side, other in ((left, right), (right, left)):
-                kv = [rows[k][c] for k in known_side]
-                ov = [rows[k][c] for k in other]
-                if None in kv or None not in ov:
+        for ident, cell in equations:
+            for t, v in deduce(ident, lambda t, cell=cell: value(cell(t))):
+                c = cell(t)
+                if c in blocked or value(c) is not None:
                     continue
-                s = _solve(kv[0] + kv[1], ov)
-                if s:
-                    _kind, i, v = s
-                    changed |= put(other[i], c, v, why)
-            a, b = rows["new_received"][c], rows["carried_over"][c]
-            if a is not None and b is not None and a + b == 0:
-                # nothing came in for this column: everything in it is 0
-                for code in ["total_processed", "carried_forward", *disp]:
-                    if rows[code][c] is None:
-                        changed |= put(code, c, 0, "column has 一 + 二 = 0, so every count in it is 0")
+                store(c, v)
+                if not consistent(c):
+                    store(c, None)
+                    blocked.add(c)
+                    continue
+                filled.append((c, v, ident.why))
+                changed = True
     return filled
 
 
-def group_residuals(values: list[Decimal | None]) -> list[Decimal]:
-    """Table 四: known residuals of the three group identities (15 cells)."""
-    out = []
-    for g in range(3):
-        r = sum_eq_residual(values[g * 5 + 4], values[g * 5 : g * 5 + 4])
-        if r is not None:
-            out.append(r)
+def fill_table3(
+    rows: Rows, fmt: int, frozen: set[tuple[str, int]] | None = None
+) -> list[tuple[str, int, Value, str]]:
+    """Fill unknown table 三 cells that the identities determine. Returns (row, col, value, why).
+
+    ``frozen`` cells stay unknown: cells two readings of the printed numbers disagree on. Filling
+    them from the identities would replace a printed number with one that merely balances."""
+    columns = range(len(registry.table_columns(T3)))
+    for code in registry.table_lines(T3, fmt):
+        rows.setdefault(code, [None] * len(columns))
+    if not any(None in vals for vals in rows.values()):
+        return []  # the common case: every cell was read
+    equations: list[tuple[Identity, Callable[[Hashable], tuple]]] = []
+    for ident in rules(T3, "line"):
+        equations += [(ident, lambda c, code=code: (code, c)) for code in rows]
+    for c in columns:
+        equations += [(ident, lambda code, c=c: (code, c)) for ident in rules(T3, "column", fmt)]
+
+    def store(cell: tuple, v: Value) -> None:
+        rows[cell[0]][cell[1]] = v
+
+    filled = _fill(equations, lambda cell: rows[cell[0]][cell[1]], store, frozen)
+    return [(code, c, v, why) for (code, c), v, why in filled]
+
+
+def _t4_width() -> int:
+    return len(registry.table_columns(T4))
+
+
+def group_residuals(values: Sequence[Value]) -> list[Value]:
+    """Table 四: known residuals of the group identities (15 cells, group by group)."""
+    w, out = _t4_width(), []
+    for g in range(len(registry.table_lines(T4, 2021))):
+        get = values[g * w : g * w + w].__getitem__
+        for ident in rules(T4, "line"):
+            r = residual(ident, get)
+            if r is not None:
+                out.append(r)
     return out
 
 
-def fill_table4(values: list[Decimal | None]) -> list[tuple[int, Decimal, str]]:
-    filled = []
-    for g in range(3):
-        while True:
-            s = _solve(values[g * 5 + 4], values[g * 5 : g * 5 + 4])
-            if not s:
-                break
-            kind, i, v = s
-            idx = g * 5 + 4 if kind == "total" else g * 5 + i
-            values[idx] = v
-            filled.append((idx, v, "from 维持 + 纠正 + 其他 + 尚未审结 = 总计"))
-    return filled
+def fill_table4(values: list[Value]) -> list[tuple[int, Value, str]]:
+    """Fill unknown table 四 cells the group identities determine. Returns (index, value, why)."""
+    w = _t4_width()
+    equations: list[tuple[Identity, Callable[[Hashable], tuple]]] = [
+        (ident, lambda i, g=g: (g * w + i,))
+        for g in range(len(registry.table_lines(T4, 2021)))
+        for ident in rules(T4, "line")
+    ]
+
+    def store(cell: tuple, v: Value) -> None:
+        values[cell[0]] = v
+
+    filled = _fill(equations, lambda cell: values[cell[0]], store)
+    return [(cell[0], v, why) for cell, v, why in filled]

@@ -17,11 +17,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import lru_cache
 
 from pipeline import form
 from pipeline.extract.document import Line
-from pipeline.parse.identities import fill_table3
+from pipeline.parse.identities import T3, fill_table3, rules, solve_line
 from pipeline.parse.labels import (
     GROUP_ROWS,
     clean_label,
@@ -283,48 +282,53 @@ def _after_group(text: str) -> str:
 
 
 class _Choice:
-    """The reading chosen for each row, with the identity sums kept up to date incrementally (the
-    search evaluates thousands of choices on a messy table; recomputing 175 cells each time is
-    what made it slow)."""
-
-    BALANCE = ("new_received", "carried_over", "total_processed", "carried_forward")
+    """The reading chosen for each row, with the column identities' sums kept up to date
+    incrementally (the search evaluates thousands of choices on a messy table; recomputing 175
+    cells each time is what made it slow). The identities are the registry's, compiled."""
 
     def __init__(self, cands: dict[str, list[tuple[tuple, int, Reading]]], fmt: int) -> None:
         self.cands = cands
-        self.disp = set(DISPOSITION_ROWS[fmt])
+        self.rules = rules(T3, "column", fmt)
+        # row -> [(identity index, sign)]: where a row's cells count, and on which side
+        self.terms: dict[str, list[tuple[int, int]]] = {}
+        for j, ident in enumerate(self.rules):
+            for code in ident.plus:
+                self.terms.setdefault(code, []).append((j, 1))
+            for code in ident.minus:
+                self.terms.setdefault(code, []).append((j, -1))
         self.choice = {code: 0 for code in cands}
-        self.sum = [0] * 7
-        self.unknown = [0] * 7
-        for code in cands:
-            if code in self.disp:
-                self._add(cands[code][0][0], 1)
-        self.disp_missing = [0 if all(d in cands for d in self.disp) else 1] * 7
+        # per identity and column: the signed sum of known cells, and how many are unknown (a
+        # row the table lacks is unknown in every column)
+        self.sum = [[0] * 7 for _ in self.rules]
+        self.unknown = [[0] * 7 for _ in self.rules]
+        for code, where in self.terms.items():
+            vec = cands[code][0][0] if code in cands else (None,) * 7
+            self._add(where, vec, 1)
         self.viol = sum(o[0][1] for o in cands.values())
         self.cost = sum(o[0][2].cost for o in cands.values())
         # cells a reading leaves unknown: counted, so a reading cannot hide an identity's
         # residual (a source error) behind a cell it declines to read
         self.blanks = sum(o[0][0].count(None) for o in cands.values())
 
-    def _add(self, vec: tuple, sign: int) -> None:
-        for c in range(7):
-            v = vec[c]
-            if v is None:
-                self.unknown[c] += sign
-            else:
-                self.sum[c] += sign * v
-
-    def _vec(self, code: str) -> tuple | None:
-        opts = self.cands.get(code)
-        return opts[self.choice[code]][0] if opts else None
+    def _add(self, where: list[tuple[int, int]], vec: tuple, sign: int) -> None:
+        for j, side in where:
+            s, u = self.sum[j], self.unknown[j]
+            for c in range(7):
+                v = vec[c]
+                if v is None:
+                    u[c] += sign
+                else:
+                    s[c] += sign * side * v
 
     def set(self, code: str, k: int) -> None:
         if k == self.choice[code]:
             return
         old = self.cands[code][self.choice[code]]
         new = self.cands[code][k]
-        if code in self.disp:
-            self._add(old[0], -1)
-            self._add(new[0], 1)
+        where = self.terms.get(code)
+        if where:
+            self._add(where, old[0], -1)
+            self._add(where, new[0], 1)
         self.viol += new[1] - old[1]
         self.cost += new[2].cost - old[2].cost
         self.blanks += new[0].count(None) - old[0].count(None)
@@ -335,20 +339,12 @@ class _Choice:
         Row and column identities count alike: a source error breaks one of either kind."""
         resid = 0
         broken = self.viol
-        none7 = (None,) * 7
-        a, b, t, f = (self._vec(code) or none7 for code in self.BALANCE)
-        unknown, total = self.unknown, self.sum
-        check_disp = not self.disp_missing[0]
-        for c in range(7):
-            ac, bc, tc, fc = a[c], b[c], t[c], f[c]
-            if ac is not None and bc is not None and tc is not None and fc is not None:
-                r = abs(ac + bc - tc - fc)
-                resid += r
-                broken += r != 0
-            if tc is not None and check_disp and not unknown[c]:
-                r = abs(tc - total[c])
-                resid += r
-                broken += r != 0
+        for s, u in zip(self.sum, self.unknown, strict=True):
+            for c in range(7):
+                if not u[c]:
+                    r = abs(s[c])
+                    resid += r
+                    broken += r != 0
         return broken, self.blanks, resid, self.cost
 
 
@@ -450,35 +446,9 @@ def _solve_row(r: Reading) -> tuple[tuple, int]:
     return _solve_values(r.values)
 
 
-@lru_cache(maxsize=16384)
 def _solve_values(vals: tuple) -> tuple[tuple, int]:
-    """Written out by hand and memoised: it runs for every candidate reading of every row, and
-    the same rows (all zeros, one cell lost) recur across a batch."""
-    total = vals[6]
-    unknown = 0
-    known = 0
-    idx = -1
-    for i in range(6):
-        v = vals[i]
-        if v is None:
-            unknown += 1
-            idx = i
-        else:
-            known += v
-    if total is None:
-        return (vals[:6] + (known,), 0) if unknown == 0 else (vals, 0)
-    if unknown == 0:
-        return vals, 0 if known == total else 1
-    if unknown == 1:
-        v = total - known
-        if v < 0:
-            return vals, 1
-        filled = list(vals)
-        filled[idx] = v
-        return tuple(filled), 0
-    if known == total:  # counts are non-negative: the blanks are 0
-        return tuple(0 if x is None else x for x in vals), 0
-    return vals, 1 if known > total else 0
+    """Fill what the row's own identity determines; (values, row-violation 0/1)."""
+    return solve_line(T3, vals)
 
 
 def read_table3(
