@@ -20,6 +20,24 @@ from pipeline.extract.document import Line
 from pipeline.parse.tokens import Tok, parse_number
 
 MAX_READINGS = 400
+
+
+@dataclass(frozen=True, slots=True)
+class Costs:
+    """What each repair of a reading costs: the last criterion when readings are compared, after
+    identities broken, cells unknown and residual. One place, so the ranking can be read whole."""
+
+    split_free: int = 1  # one cut in a digit run of free text ('452001048')
+    split_in_cell: int = 3  # one cut inside a real grid cell, where run-together digits are unlikely
+    join_space: int = 2  # two numbers joined: one number split by a space ('1 2' = 12)
+    lost_cell: int = 2  # a cell taken as lost in extraction, per cell
+    dropped: int = 3  # a stray number taken as an extra column (a non-official 小计)
+    stray_window: int = 3  # a window of n numbers out of more; plus its distance from the middle
+    positional_in_text: int = 1  # reading by column in tab text (a lost tab shifts cells)
+    unread_row: int = 10  # a row whose numbers give no reading at all
+
+
+COSTS = Costs()
 _NOWHERE = Line(text="", lineno=0, raw="")  # stand-in line of the cached pattern tokens
 
 
@@ -179,9 +197,8 @@ def _value(s: str) -> int | Decimal:
 def readings(toks: list[Tok], n: int, *, max_missing: int = 2, group: int = 0) -> list[Reading]:
     """Readings of ``toks`` (num and blank tokens, in order) as exactly ``n`` cells.
 
-    A blank token is a cell that is empty in the source (None). Costs: a split or a join 1 in free
-    text (3 inside a real cell, where run-together digits are unlikely), a lost cell 2, a dropped
-    stray number 3. ``group``: the cells fall in groups of that size whose last cell is the sum of
+    A blank token is a cell that is empty in the source (None). Each repair costs what ``COSTS``
+    says (a cut in free text less than one inside a real cell, a lost cell, a dropped number). ``group``: the cells fall in groups of that size whose last cell is the sum of
     the others (table 三's row total: 7; table 四's groups: 5); a whole row run together into one
     digit string is then cut only where those sums hold, however long the string.
     """
@@ -202,7 +219,7 @@ def readings(toks: list[Tok], n: int, *, max_missing: int = 2, group: int = 0) -
                 Reading(
                     tuple(parts),
                     tuple(_owner(toks, parts)),
-                    n - len(toks),
+                    COSTS.split_free * (n - len(toks)),
                     (
                         f"digits {shown!r} read as {'|'.join(map(str, parts))} (cells run together; {note} "
                         f"that satisfies the totals)",
@@ -276,7 +293,7 @@ def _readings(toks: list[Tok], n: int, *, max_missing: int = 2) -> list[Reading]
                         i + 1,
                         [*vals, *(_value(p) for p in parts)],
                         [*srcs, *([t] * k)],
-                        cost + (3 if t.cell else 1) * (k - 1),
+                        cost + (COSTS.split_in_cell if t.cell else COSTS.split_free) * (k - 1),
                         [*notes, f"digits {t.text!r} read as {'|'.join(parts)} (cells run together)"],
                     )
         if (
@@ -294,7 +311,7 @@ def _readings(toks: list[Tok], n: int, *, max_missing: int = 2) -> list[Reading]
                 i + 2,
                 [*vals, int(joined)],
                 [*srcs, t],
-                cost + 2,
+                cost + COSTS.join_space,
                 [
                     *notes,
                     f"numbers {t.text!r} {toks[i + 1].text!r} read as one number {joined} (split by a space)",
@@ -322,7 +339,7 @@ def _readings(toks: list[Tok], n: int, *, max_missing: int = 2) -> list[Reading]
                     emit(
                         vals,
                         srcs,
-                        base.cost + 2 * missing,
+                        base.cost + COSTS.lost_cell * missing,
                         [*base.notes, f"{missing} cell(s) lost in extraction"],
                         pos,
                     )
@@ -335,7 +352,7 @@ def _readings(toks: list[Tok], n: int, *, max_missing: int = 2) -> list[Reading]
                 Reading(
                     tuple(t.value if t.kind == "num" else None for t in rest),
                     tuple(rest),
-                    3,
+                    COSTS.dropped,
                     (f"an extra number {toks[p].text!r} (column {p + 1} of {count}) ignored",),
                     (),
                     (p,),
@@ -348,7 +365,7 @@ def _readings(toks: list[Tok], n: int, *, max_missing: int = 2) -> list[Reading]
             emit(
                 [t.value if t.kind == "num" else None for t in window],
                 window,
-                3 + min(start, count - n - start),
+                COSTS.stray_window + min(start, count - n - start),
                 [f"{count - n} stray number(s) ignored ({count} numbers for {n} cells)"],
             )
     return sorted(results.values(), key=lambda r: r.cost)

@@ -30,7 +30,7 @@ from pipeline.parse.labels import (
     match_rows,
     numeral_row,
 )
-from pipeline.parse.readings import Reading, readings
+from pipeline.parse.readings import COSTS, Reading, readings
 from pipeline.parse.tokens import (
     Tok,
     grid_cell_token,
@@ -441,11 +441,6 @@ def _trim(toks: list[Tok]) -> list[Tok]:
     return toks[idx[0] : idx[-1] + 1]
 
 
-def _solve_row(r: Reading) -> tuple[tuple, int]:
-    """Fill unknown cells the row identity determines; return (values, row-violation 0/1)."""
-    return _solve_values(r.values)
-
-
 def _solve_values(vals: tuple) -> tuple[tuple, int]:
     """Fill what the row's own identity determines; (values, row-violation 0/1)."""
     return solve_line(T3, vals)
@@ -455,28 +450,55 @@ def read_table3(
     lines: list[Line], start: int | None, *, grid_source: bool = False, default_fmt: int = 2019
 ) -> Table3:
     """Table 三 from the lines; ``grid_source`` when cells come from a real table (HTML/DOCX/PDF),
-    where a row's cells keep their columns (tab-separated text does not: tabs get lost)."""
+    where a row's cells keep their columns (tab-separated text does not: tabs get lost).
+
+    Stages, each a function of its own: assign tokens to rows → candidate readings → choose →
+    resolve ties → fill → narrate."""
     out = Table3()
     if start is None:  # find_start found no 一、本年新收 row
         return out
     out.found = True
     nums, labels, out.end_line, out.repairs = _assign(lines, start, grid_source)
     _redistribute(nums, out.repairs)
-    # the 2021 form splits （六）其他处理 into three sub-rows; the 2019 form has one row
-    # (a table that lost the whole （六） block says nothing: the caller's guess from the year)
-    if "other_no_correction" in nums or "other_no_fee" in nums:
-        out.fmt = 2021
-    elif _count(nums.get("other_other", [])):
-        out.fmt = 2019
-    else:
-        out.fmt = default_fmt
+    out.fmt = _edition(nums, default_fmt)
     wanted = [
         c for c in APPLICATION_ROWS if c in DISPOSITION_ROWS[out.fmt] or c not in DISPOSITION_ROWS[2021]
     ]
+    cands, missing_rows, unread = _candidates(nums, wanted, grid_source)
+    out.problems += unread
+    ev, optima, locked = _choose(cands, out.fmt)
+    rows, frozen, disputed = _resolve_ties(cands, ev, optima, locked)
+    _narrate_readings(cands, ev.choice, labels, out)
+    for code, c, v, why in fill_table3(rows, out.fmt, frozen):
+        out.repairs.append(
+            {"where": f"applications.{code}.{APPLICANT_COLUMNS[c]}", "why": f"filled {v}: {why}"}
+        )
+    _narrate_gaps(rows, disputed, missing_rows, out)
+    out.rows = rows
+    return out
 
-    # step 2: candidate readings per row
-    cands: dict[str, list[tuple[tuple, int, Reading]]] = {}
+
+Candidates = dict[str, list[tuple[tuple, int, Reading]]]  # row -> [(values, row broken, reading)]
+
+
+def _edition(nums: dict[str, list[Tok]], default_fmt: int) -> int:
+    """The 2021 form splits （六）其他处理 into three sub-rows; the 2019 form has one row. A table
+    that lost the whole （六） block says nothing: the caller's guess from the year."""
+    if "other_no_correction" in nums or "other_no_fee" in nums:
+        return 2021
+    if _count(nums.get("other_other", [])):
+        return 2019
+    return default_fmt
+
+
+def _candidates(
+    nums: dict[str, list[Tok]], wanted: list[str], grid_source: bool
+) -> tuple[Candidates, list[str], list[str]]:
+    """Every reading of each row's numbers as 7 cells, with what the row identity fills and
+    whether it breaks: (candidates, rows not found, problems). Best first by (broken, cost)."""
+    cands: Candidates = {}
     missing_rows: list[str] = []
+    problems: list[str] = []
     for code in wanted:
         raw = nums.get(code, [])
         toks = _trim(raw)
@@ -486,31 +508,53 @@ def read_table3(
         if _positional(raw) and toks:
             # read by column: certain in a real grid; in tab text one reading among others, since
             # a lost tab shifts cells (the identities then prefer the shifted reading)
-            options.append(readings(raw, 7)[0] if grid_source else _with_cost(readings(raw, 7)[0], 1))
+            by_column = readings(raw, 7)[0]
+            options.append(by_column if grid_source else _with_cost(by_column, COSTS.positional_in_text))
         if not (_positional(raw) and grid_source):
             options += readings(toks, 7, max_missing=5, group=7) if toks else []
         for r in options:
-            vals, viol = _solve_row(r)
+            vals, viol = _solve_values(r.values)
             if (vals, r.gaps, r.dropped) in seen:
                 continue
             seen.add((vals, r.gaps, r.dropped))
             opts.append((vals, viol, r))
         if not opts:
             if code in nums and toks:
-                out.problems.append(f"table 三 row {code}: {len(toks)} values could not be read as 7 cells")
+                problems.append(f"table 三 row {code}: {len(toks)} values could not be read as 7 cells")
             elif code not in nums:
                 missing_rows.append(code)
-            empty = Reading((None,) * 7, (None,) * 7, 10, ())
+            empty = Reading((None,) * 7, (None,) * 7, COSTS.unread_row, ())
             opts = [((None,) * 7, 0, empty)]
         opts.sort(key=lambda o: (o[1], o[2].cost))
         cands[code] = opts
+    return cands, missing_rows, problems
 
-    # step 3: choose, minimising (row violations, column residual, cost) by coordinate descent
-    ev = _Choice(cands, out.fmt)
+
+#: a column lost in extraction is lost from every short row alike: each position is tried jointly
+_JOINT = [("gaps", p) for p in range(7)] + [("dropped", p) for p in range(8)]
+
+
+def _choose(cands: Candidates, fmt: int) -> tuple[_Choice, list[dict[str, int]], set[str]]:
+    """One reading per row, minimising ``_Choice.objective``: a lost column tried jointly, then
+    coordinate descent, then an exhaustive search where few combinations remain. Returns the
+    choice, the equally best combinations (several: a tie) and the rows locked as one lost column."""
+    ev = _Choice(cands, fmt)
     best = ev.objective()
     ambiguous = [code for code in cands if len(cands[code]) > 1] if best[0] else []
-    # a column lost in extraction is lost from every short row alike: try each position jointly
-    joint = [("gaps", p) for p in range(7)] + [("dropped", p) for p in range(8)]
+    best, locked = _lost_column(cands, ev, ambiguous, best)
+    ambiguous = [code for code in ambiguous if code not in locked]
+    best = _descend(cands, ev, ambiguous, best)
+    # rows cut several ways (digits run together) are coupled by the column identities: a
+    # move of one row at a time can stall, so search every combination where there are few
+    if best[0]:
+        vary = {code: list(range(len(cands[code]))) for code in ambiguous}
+    else:
+        vary = _equal_alternatives(cands, ev, locked)
+    return ev, _search_jointly(ev, vary), locked
+
+
+def _lost_column(cands: Candidates, ev: _Choice, ambiguous: list[str], best: tuple) -> tuple[tuple, set[str]]:
+    """Try each column position as lost (or dropped) from every short row at once."""
     locked: set[str] = set()
     # per row, the best reading that takes column p as lost (or dropped), if it has one
     by_joint: dict[str, dict[tuple[str, int], int]] = {}
@@ -523,7 +567,7 @@ def read_table3(
                 if key not in m or (viol, r.cost) < (cands[code][m[key]][1], cands[code][m[key]][2].cost):
                     m[key] = k
         by_joint[code] = m
-    for key in joint if ambiguous else ():
+    for key in _JOINT if ambiguous else ():
         moved = [(code, ev.choice[code], by_joint[code][key]) for code in ambiguous if key in by_joint[code]]
         if not moved:
             continue
@@ -538,7 +582,11 @@ def read_table3(
         else:
             for code, old_k, _k in moved:
                 ev.set(code, old_k)
-    ambiguous = [code for code in ambiguous if code not in locked]
+    return best, locked
+
+
+def _descend(cands: Candidates, ev: _Choice, ambiguous: list[str], best: tuple) -> tuple:
+    """Coordinate descent: change one row's reading at a time while the objective improves."""
     for _ in range(4) if best[0] else ():
         improved = False
         for code in ambiguous:
@@ -554,35 +602,34 @@ def read_table3(
                     ev.set(code, old)
         if not improved:
             break
-    # rows cut several ways (digits run together) are coupled by the column identities: a
-    # move of one row at a time can stall, so search every combination where there are few
-    if best[0]:
-        vary = {code: list(range(len(cands[code]))) for code in ambiguous}
-    else:
-        # every identity holds: look only for equally good readings elsewhere (a tie)
-        vary = {}
-        for code, opts in cands.items():
-            if len(opts) < 2 or code in locked:
-                continue
-            k0 = ev.choice[code]
-            same: dict[tuple, int] = {opts[k0][0]: k0}  # one reading per distinct set of values
-            for k, o in enumerate(opts):
-                if o[1] == opts[k0][1] and o[2].cost == opts[k0][2].cost:
-                    same.setdefault(o[0], k)
-            if len(same) > 1:
-                vary[code] = list(same.values())
-    optima = _search_jointly(ev, vary)
-    if optima:
-        best = ev.objective()
+    return best
+
+
+def _equal_alternatives(cands: Candidates, ev: _Choice, locked: set[str]) -> dict[str, list[int]]:
+    """Every identity holds: the rows with equally good readings of other values (a tie)."""
+    vary: dict[str, list[int]] = {}
+    for code, opts in cands.items():
+        if len(opts) < 2 or code in locked:
+            continue
+        k0 = ev.choice[code]
+        same: dict[tuple, int] = {opts[k0][0]: k0}  # one reading per distinct set of values
+        for k, o in enumerate(opts):
+            if o[1] == opts[k0][1] and o[2].cost == opts[k0][2].cost:
+                same.setdefault(o[0], k)
+        if len(same) > 1:
+            vary[code] = list(same.values())
+    return vary
+
+
+def _resolve_ties(
+    cands: Candidates, ev: _Choice, optima: list[dict[str, int]], locked: set[str]
+) -> tuple[dict[str, list[Decimal | None]], set[tuple[str, int]], dict[str, int]]:
+    """The chosen values, with every cell that equally good readings disagree on made null.
+    Returns (rows, frozen cells that fills must leave unknown, row -> readings that tie)."""
+    best = ev.objective()
     choice = ev.choice
-
-    def objective() -> tuple[int, int, int, int]:
-        return ev.objective()
-
-    # step 4: equally good readings that disagree -> null the disputed cells
     rows: dict[str, list[Decimal | None]] = {}
-    prov: dict[int, dict] = {}  # one provenance entry per source line, shared by its cells
-    disputed: dict[str, int] = {}  # row -> number of readings that fit equally well
+    disputed: dict[str, int] = {}
     frozen: set[tuple[str, int]] = set()
     for code in cands:
         vals, _viol, reading = cands[code][choice[code]]
@@ -604,7 +651,7 @@ def read_table3(
                 continue
             old = choice[code]
             ev.set(code, k)
-            if objective() == best:
+            if ev.objective() == best:
                 ties.append(alt)
             ev.set(code, old)
         for alt in ties:
@@ -614,6 +661,14 @@ def read_table3(
                     frozen.add((code, c))
         if ties:
             disputed[code] = len(ties) + 1
+    return rows, frozen, disputed
+
+
+def _narrate_readings(cands: Candidates, choice: dict[str, int], labels: dict[str, Tok], out: Table3) -> None:
+    """Repairs for what each chosen reading undid, and every cell's provenance (its line)."""
+    prov: dict[int, dict] = {}  # one provenance entry per source line, shared by its cells
+    for code in cands:
+        vals, _viol, reading = cands[code][choice[code]]
         for note in reading.notes:
             out.repairs.append({"where": f"applications.{code}", "why": note})
         for c in range(7):
@@ -633,10 +688,11 @@ def read_table3(
                     p = prov[id(line)] = _prov(line)
                 out.provenance[paths[c]] = p
 
-    for code, c, v, why in fill_table3(rows, out.fmt, frozen):
-        out.repairs.append(
-            {"where": f"applications.{code}.{APPLICANT_COLUMNS[c]}", "why": f"filled {v}: {why}"}
-        )
+
+def _narrate_gaps(
+    rows: dict[str, list[Decimal | None]], disputed: dict[str, int], missing_rows: list[str], out: Table3
+) -> None:
+    """Problems for cells left unknown (ties, rows not found); repairs where the fills closed them."""
     for code, n in disputed.items():
         if any(v is None for v in rows[code]):
             out.problems.append(
@@ -659,8 +715,6 @@ def read_table3(
                     "why": "row label not found; every cell follows from the identities",
                 }
             )
-    out.rows = rows
-    return out
 
 
 JOINT_LIMIT = 20_000  # combinations of readings searched exhaustively
