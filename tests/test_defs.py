@@ -19,7 +19,9 @@ from pipeline.defs.schedules import ogi_nightly
 # in docs/warehouse-contract.md: update both.
 GRAPH: dict[str, tuple[str, set[str], bool]] = {
     "raw_ogi__files": ("ingest", set(), True),
-    "core_ogi__reports": ("ingest", {"raw_ogi__files"}, True),
+    # the parse fanned out in shards (issue 12): empty unless shard_files > 0
+    "core_ogi__shards": ("ingest", {"raw_ogi__files"}, True),
+    "core_ogi__reports": ("ingest", {"raw_ogi__files", "core_ogi__shards"}, True),
     "core_ogi__facts": ("warehouse", {"core_ogi__reports"}, False),
     "out_ogi__dims": ("warehouse", {"core_ogi__facts"}, False),
     "out_ogi__marts": ("warehouse", {"core_ogi__facts", "out_ogi__dims", "out_quality__findings"}, False),

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     import duckdb
 
     from pipeline.load.batch import ParseSettings
+    from pipeline.load.shard_store import ShardStore
 
 #: every step that opens a warehouse file read-write runs in this pool (limit 1, dagster.yaml)
 DUCKDB_POOL = "duckdb_write"
@@ -33,10 +34,26 @@ class OgiResource(dg.ConfigurableResource):
     parse_timeout_s: float = 0.0  # $OGI_PARSE_TIMEOUT_S, else 60 s per file
     parser: str = "pipeline.report:parse_bytes"  # "module:function", bytes + path -> record
     rebuild: bool = False  # rebuild the warehouse even when its inputs did not change
+    # the parse in shards (issue 12): 0 parses each batch inside core_ogi__reports, as always;
+    # N > 0 cuts it into shards of N files, each a step of its own (any Celery worker runs it)
+    shard_files: int = -1  # $OGI_SHARD_FILES, else 0
+    shard_url: str = ""  # $OGI_SHARD_URL, else <warehouse_dir>/.shards; s3://… etc. through fsspec
 
     @property
     def layout(self) -> Layout:
         return Layout.of(self.raw_dir or None, self.warehouse_dir or None)
+
+    def shard_size(self) -> int:
+        """Files per shard; 0: no shards (the parse runs inside the batch step)."""
+        if self.shard_files >= 0:
+            return self.shard_files
+        return int(os.environ.get("OGI_SHARD_FILES", "0") or 0)
+
+    def shard_store(self) -> "ShardStore":
+        from pipeline.load.shard_store import ShardStore
+
+        url = self.shard_url or os.environ.get("OGI_SHARD_URL") or str(self.layout.warehouse_dir / ".shards")
+        return ShardStore(url)
 
     def parse_settings(self) -> "ParseSettings":
         from pipeline import record
@@ -59,6 +76,33 @@ class OgiResource(dg.ConfigurableResource):
             raise FileNotFoundError(f"{path}: core_ogi__facts has not run in this run")
         with connect(path) as con:
             yield con
+
+
+#: $OGI_EXECUTOR: how a launched run executes its steps (``ogi run``/``make run`` execute in process)
+EXECUTORS = ("multiprocess", "celery")
+DEFAULT_BROKER = "redis://127.0.0.1:6379/0"
+
+
+def executor_def() -> dg.ExecutorDefinition:
+    """The executor runs launched from the UI, the schedule or the sensor use, chosen by config:
+    ``multiprocess`` (default: two steps at a time on this machine's two cores) or ``celery``
+    (each step a Celery task on any worker listening on $OGI_CELERY_BROKER, results in
+    $OGI_CELERY_BACKEND; both default to the Redis on 127.0.0.1). Read when the definitions load,
+    so the code location and the workers must see the same environment."""
+    kind = os.environ.get("OGI_EXECUTOR", "multiprocess") or "multiprocess"
+    if kind not in EXECUTORS:
+        raise ValueError(f"OGI_EXECUTOR={kind!r}: expected one of {', '.join(EXECUTORS)}")
+    if kind == "multiprocess":
+        return dg.multiprocess_executor.configured({"max_concurrent": 2})
+    from dagster_celery import celery_executor
+
+    return celery_executor.configured(
+        {
+            "broker": os.environ.get("OGI_CELERY_BROKER") or DEFAULT_BROKER,
+            "backend": os.environ.get("OGI_CELERY_BACKEND") or DEFAULT_BROKER,
+        },
+        name="celery",
+    )
 
 
 @dg.definitions

@@ -10,6 +10,7 @@ from typing import Any
 
 import dagster as dg
 
+from pipeline.defs.ingest.shards import core_ogi__shards, shard_run
 from pipeline.defs.partitions import batch_partitions
 from pipeline.defs.resources import OgiResource
 from pipeline.record import PARSER_VERSION
@@ -110,7 +111,7 @@ def raw_ogi__files(context: dg.AssetExecutionContext, ogi: OgiResource) -> dg.Ma
 
 
 @dg.asset(
-    deps=[raw_ogi__files],
+    deps=[raw_ogi__files, core_ogi__shards],
     partitions_def=batch_partitions,
     backfill_policy=dg.BackfillPolicy.single_run(),
     group_name="ingest",
@@ -121,16 +122,23 @@ def core_ogi__reports(context: dg.AssetExecutionContext, ogi: OgiResource) -> dg
     """Parsed records of a batch, flattened to per-batch Parquet (report, quarantine, fact_*).
     Only file contents new to the parse cache are parsed, over a process pool with a time limit per
     file; a timed-out or crashed file is quarantined with the reason. The batch's previous
-    Parquet is replaced atomically, or left as it is when nothing changed."""
-    from pipeline.load.batch import update_batch
+    Parquet is replaced atomically, or left as it is when nothing changed. With shards
+    (``shard_files`` > 0) the outcomes come from ``core_ogi__shards`` instead of a local pool."""
+    from pipeline.load.sharded import merge_batch
 
     layout, settings = ogi.layout, ogi.parse_settings()
+    store = ogi.shard_store() if ogi.shard_size() > 0 else None
     context.log.info(
         f"parser {settings.parser_version}, {settings.n_workers()} workers, {settings.timeout_s:g} s per file"
+        + (f", outcomes of shards from {store.url}" if store else "")
     )
     rows, stage = [], {"load_previous": 0.0, "parse": 0.0, "flatten_write": 0.0}
+    from_shards = parsed_here = 0
     for batch in _existing(context, ogi):
-        res = update_batch(layout, batch, settings, log=context.log.info)
+        merged = merge_batch(layout, batch, settings, store, shard_run(context), log=context.log.info)
+        res = merged.result
+        from_shards += merged.from_shards
+        parsed_here += merged.parsed_here
         for k in stage:
             stage[k] += res.seconds.get(k, 0.0)
         rows.append(
@@ -183,5 +191,7 @@ def core_ogi__reports(context: dg.AssetExecutionContext, ogi: OgiResource) -> dg
             "batches_written": dg.MetadataValue.int(sum(1 for r in rows if r["written"])),
             "batches": dg.MetadataValue.md(_md_table(rows)),
             "parser_version": dg.MetadataValue.text(settings.parser_version),
+            "from_shards": dg.MetadataValue.int(from_shards),
+            "parsed_here": dg.MetadataValue.int(parsed_here),
         }
     )
