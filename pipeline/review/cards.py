@@ -1,8 +1,9 @@
 """Report cards: one HTML page per agency-year — its three tables as the form prints them (repaired,
 corrected and failing cells marked), its rates against its peers (same province, same kind), and a
-trend over its years as static SVG (Vega-Altair rendered by vl-convert, no browser). The static
-site (``data/warehouse/site/``) holds a card for every agency-year, an index and the quality report.
-Reads the published warehouse read-only."""
+trend over its years as static inline SVG (``chart.py``, no browser, no script). The static site
+(``data/warehouse/site/``) holds a card for every agency-year, an index and the quality report.
+Reads the published warehouse read-only; the cards of a night are read in chunks, one query per
+table per chunk (``CardData``), and rendered in worker processes."""
 
 from __future__ import annotations
 
@@ -28,6 +29,7 @@ from pipeline.record import (
     RL_GROUP_LABELS,
     RL_GROUPS,
 )
+from pipeline.review.chart import line_chart_svg
 from pipeline.review.findings import finding_rows, has_table
 from pipeline.review.labels import AGENCY_KIND_ZH
 
@@ -69,25 +71,6 @@ class Cell:
         )
 
 
-def _cells(con: duckdb.DuckDBPyConnection, report_id: str) -> dict[str, Cell]:
-    """Every fact cell of a report by dotted path, with its marks."""
-    flag = {t: "is_corrected" if _has_column(con, t, "is_corrected") else "false" for t in _FACT_TABLES}
-    rows = con.execute(
-        f"""
-        select 'applications.' || disposition_code || '.' || applicant_code, "count", is_repaired,
-               {flag["fact_application"]} from fact_application where report_id = $1
-        union all
-        select 'review_litigation.' || group_code || '.' || outcome_code, "count", is_repaired,
-               {flag["fact_review_litigation"]} from fact_review_litigation where report_id = $1
-        union all
-        select 'proactive.' || item_code || '.' || measure_code, value, is_repaired,
-               {flag["fact_proactive"]} from fact_proactive where report_id = $1
-        """,
-        [report_id],
-    ).fetchall()
-    return {path: Cell(v, bool(rep), bool(cor)) for path, v, rep, cor in rows}
-
-
 _FACT_TABLES = ("fact_application", "fact_review_litigation", "fact_proactive")
 
 
@@ -97,7 +80,7 @@ def _has_column(con: duckdb.DuckDBPyConnection, table: str, column: str) -> bool
             "select count(*) from duckdb_columns() where table_name = ? and column_name = ? "
             "and database_name = current_database()",
             [table, column],
-        ).fetchone()[0]
+        ).fetchall()[0][0]  # fetchone leaves the result open: a later con.sql() would refuse
     )
 
 
@@ -130,155 +113,176 @@ def _tables(cells: dict[str, Cell], fmt: int | None) -> dict[str, Any]:
     }
 
 
-def _trend_svg(con: duckdb.DuckDBPyConnection, agency_id: str) -> str | None:
-    """Applications received and handled per year as one SVG line chart (None with one year).
-    One plain chart: vl-convert's time grows with every view of a compound chart, and a night may
-    render hundreds of agencies; the rates' trend is in the table under it."""
-    import altair as alt
-    import pandas as pd
+TREND_TITLE = "申请数量趋势"
 
-    df = con.execute(
-        "select year, new_received, total_processed from mart_agency_year where agency_id = ? order by year",
-        [agency_id],
-    ).df()
-    if len(df) < 2:
+
+def trend_svg(years: list[tuple[Any, ...]]) -> str | None:
+    """Applications received and handled per year as one SVG line chart (None with one year);
+    ``years`` are (year, new_received, total_processed, …) in year order. The rates' trend is in
+    the table under it."""
+    if len(years) < 2:
         return None
-    long = pd.concat(
-        [
-            pd.DataFrame({"年度": df["year"].astype(str), "指标": "本年新收", "件数": df["new_received"]}),
-            pd.DataFrame({"年度": df["year"].astype(str), "指标": "办理总计", "件数": df["total_processed"]}),
-        ]
+    return line_chart_svg(
+        TREND_TITLE,
+        [str(y[0]) for y in years],
+        {"本年新收": [y[1] for y in years], "办理总计": [y[2] for y in years]},
     )
-    chart = (
-        alt.Chart(long, title="申请数量趋势")
-        .mark_line(point=True)
-        .encode(x=alt.X("年度:O"), y=alt.Y("件数:Q"), color=alt.Color("指标:N"))
-        .properties(width=360, height=180)
-        .configure(font="Noto Sans CJK SC")
-    )
-    return svg(chart.to_dict(validate=False))  # schema validation costs more than the rendering
 
 
-def _rate_trend(con: duckdb.DuckDBPyConnection, agency_id: str) -> list[tuple[int, str, str]]:
-    """(year, granted rate, not-held rate) per year, as percentages."""
-    rows = con.execute(
-        "select year, granted_rate, not_held_rate from mart_agency_year where agency_id = ? order by year",
-        [agency_id],
-    ).fetchall()
-    return [(y, "—" if g is None else f"{g:.1%}", "—" if n is None else f"{n:.1%}") for y, g, n in rows]
+def _pct(v: float | None) -> str:
+    return "—" if v is None else f"{v:.1%}"
 
 
-def svg(spec: dict[str, Any]) -> str:
-    """A Vega-Lite spec as SVG, rendered by vl-convert (no browser). The system's CJK fonts are
-    registered when present so the labels are measured with the font that will draw them."""
-    import vl_convert as vlc
-
-    _register_fonts(vlc)
-    return vlc.vegalite_to_svg(spec)
-
-
-_FONTS_DONE: list[bool] = []
+_REPORT = """
+select r.agency_id, r.year, r.report_id, r.agency_name, r.province, r.city, r.county, r.agency_kind,
+       r.format_version, r.path, r.status, r.n_repairs
+from report as r semi join _card_todo as t on r.agency_id = t.agency_id and r.year = t.year
+where r.is_current
+"""
 
 
-def _register_fonts(vlc: Any) -> None:
-    if _FONTS_DONE:
-        return
-    _FONTS_DONE.append(True)
-    for d in ("/usr/share/fonts/opentype/noto", "/usr/share/fonts/truetype/noto"):
-        if Path(d).is_dir():
-            vlc.register_font_directory(d)
+class CardData:
+    """Everything the cards of a set of agency-years show, read with one query per table (a query
+    per card scans the fact tables once per card: quadratic in a national night)."""
 
+    def __init__(self, con: duckdb.DuckDBPyConnection, todo: list[tuple[str, int]]) -> None:
+        import pyarrow as pa
 
-def _peers(con: duckdb.DuckDBPyConnection, agency_id: str, year: int) -> list[dict[str, Any]]:
-    rows = con.execute(
-        "select metric, value, rank_desc, peer_n, peer_median, peer_group from mart_cross_agency "
-        "where agency_id = ? and year = ? and peer_level = ?",
-        [agency_id, year, PEER_LEVEL],
-    ).fetchall()
-    by = {r[0]: r for r in rows}
-    out = []
-    for metric, label in RATES:
-        r = by.get(metric)
-        out.append(
-            {
-                "metric": label,
-                "value": None if not r or r[1] is None else f"{r[1]:.1%}",
-                "rank": f"{r[2]} / {r[3]}" if r and r[2] is not None else "",
-                "median": None if not r or r[4] is None else f"{r[4]:.1%}",
-                "group": r[5] if r else "",
-            }
+        self.generated = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+        con.register(
+            "_card_todo",
+            pa.table(
+                {
+                    "agency_id": pa.array([a for a, _ in todo], pa.string()),
+                    "year": pa.array([y for _, y in todo], pa.int64()),
+                }
+            ),
         )
-    return out
+        try:
+            self.reports: dict[tuple[str, int], tuple[Any, ...]] = {}
+            for row in con.execute(_REPORT).fetchall():
+                self.reports.setdefault((row[0], row[1]), row[2:])
+            ids = pa.table({"report_id": pa.array([r[0] for r in self.reports.values()], pa.string())})
+            con.register("_card_reports", ids)
+            try:
+                self._load(con)
+            finally:
+                con.unregister("_card_reports")
+        finally:
+            con.unregister("_card_todo")
+
+    def _load(self, con: duckdb.DuckDBPyConnection) -> None:
+        flag = {t: "is_corrected" if _has_column(con, t, "is_corrected") else "false" for t in _FACT_TABLES}
+        cells = con.sql(
+            f"""
+            select report_id, 'applications.' || disposition_code || '.' || applicant_code, "count",
+                   is_repaired, {flag["fact_application"]}
+            from fact_application semi join _card_reports using (report_id)
+            union all
+            select report_id, 'review_litigation.' || group_code || '.' || outcome_code, "count",
+                   is_repaired, {flag["fact_review_litigation"]}
+            from fact_review_litigation semi join _card_reports using (report_id)
+            union all
+            select report_id, 'proactive.' || item_code || '.' || measure_code, value, is_repaired,
+                   {flag["fact_proactive"]}
+            from fact_proactive semi join _card_reports using (report_id)
+            """
+        ).to_arrow_table()
+        self.cells: dict[str, dict[str, Cell]] = {}
+        for rid, path, v, rep, cor in zip(*(c.to_pylist() for c in cells.columns), strict=True):
+            self.cells.setdefault(rid, {})[path] = Cell(v, bool(rep), bool(cor))
+        self.findings: dict[str, list[dict[str, Any]]] = {}
+        for f in finding_rows(con, "f.report_id in (select report_id from _card_reports)"):
+            self.findings.setdefault(f["report_id"], []).append(f)
+        self.years: dict[str, list[tuple[Any, ...]]] = {}
+        for row in con.execute(
+            "select agency_id, year, new_received, total_processed, granted_rate, not_held_rate "
+            "from mart_agency_year semi join (select distinct agency_id from _card_todo) using (agency_id) "
+            "order by agency_id, year"
+        ).fetchall():
+            self.years.setdefault(row[0], []).append(row[1:])
+        self.peers: dict[tuple[str, int], dict[str, tuple[Any, ...]]] = {}
+        for a, y, *rest in con.execute(
+            "select m.agency_id, m.year, m.metric, m.value, m.rank_desc, m.peer_n, m.peer_median, m.peer_group "
+            "from mart_cross_agency as m semi join _card_todo as t on m.agency_id = t.agency_id "
+            "and m.year = t.year where m.peer_level = ?",
+            [PEER_LEVEL],
+        ).fetchall():
+            self.peers.setdefault((a, y), {})[rest[0]] = tuple(rest)
+        self.corrections: dict[str, list[tuple[Any, ...]]] = {}
+        if has_table(con, "correction"):
+            for rid, *rest in con.execute(
+                "select report_id, cell, parsed_value, value, status, reason, who from correction "
+                "where action = 'correct' and report_id in (select report_id from _card_reports) "
+                "order by report_id, cell"
+            ).fetchall():
+                self.corrections.setdefault(rid, []).append(tuple(rest))
+        self.trends: dict[str, str | None] = {}
+
+    def _peers(self, agency_id: str, year: int) -> list[dict[str, Any]]:
+        by = self.peers.get((agency_id, year), {})
+        out = []
+        for metric, label in RATES:
+            r = by.get(metric)
+            out.append(
+                {
+                    "metric": label,
+                    "value": None if not r or r[1] is None else f"{r[1]:.1%}",
+                    "rank": f"{r[2]} / {r[3]}" if r and r[2] is not None else "",
+                    "median": None if not r or r[4] is None else f"{r[4]:.1%}",
+                    "group": r[5] if r else "",
+                }
+            )
+        return out
+
+    def context(self, agency_id: str, year: int) -> dict[str, Any] | None:
+        """Everything one card shows (None if the agency has no current report that year)."""
+        rep = self.reports.get((agency_id, year))
+        if rep is None:
+            return None
+        report_id, name, province, city, county, kind, fmt, path, status, n_repairs = rep
+        years = self.years.get(agency_id, [])
+        if agency_id not in self.trends:  # one chart per agency, shared by its years
+            self.trends[agency_id] = trend_svg(years)
+        cells = self.cells.get(report_id, {})
+        findings = self.findings.get(report_id, [])
+        for f in findings:
+            involved = [c for c in (f["cells"] or "").split(",") if c]
+            # a sum over a whole column (（七）= 21 rows) marks its total only, not every zero in it
+            for c in involved if len(involved) <= 8 else involved[-1:]:
+                if c in cells:
+                    cells[c].failing = True
+        return {
+            "agency_id": agency_id,
+            "name": name,
+            "year": year,
+            "years": [y[0] for y in years],
+            "region": " ".join(p for p in (province, city, county) if p),
+            "kind": AGENCY_KIND_ZH.get(kind, kind),
+            "format_version": fmt,
+            "path": path,
+            "status": status,
+            "n_repairs": n_repairs,
+            "tables": _tables(cells, fmt),
+            "findings": findings,
+            "peers": self._peers(agency_id, year),
+            "rate_trend": [(y[0], _pct(y[3]), _pct(y[4])) for y in years],
+            "trend_svg": self.trends[agency_id],
+            "corrections": self.corrections.get(report_id, []),
+            "slug": slug,
+            "generated": self.generated,
+        }
 
 
-def card_context(
-    con: duckdb.DuckDBPyConnection, agency_id: str, year: int, trends: dict[str, str | None] | None = None
-) -> dict[str, Any] | None:
+def card_context(con: duckdb.DuckDBPyConnection, agency_id: str, year: int) -> dict[str, Any] | None:
     """Everything one card shows (None if the agency has no current report that year)."""
-    rep = con.execute(
-        "select report_id, agency_name, province, city, county, agency_kind, format_version, path, status, n_repairs "
-        "from report where agency_id = ? and year = ? and is_current",
-        [agency_id, year],
-    ).fetchone()
-    if rep is None:
-        return None
-    report_id, name, province, city, county, kind, fmt, path, status, n_repairs = rep
-    if trends is not None and agency_id not in trends:  # one chart per agency, shared by its years
-        trends[agency_id] = _trend_svg(con, agency_id)
-    cells = _cells(con, report_id)
-    findings = finding_rows(con, "f.report_id = ?", [report_id])
-    for f in findings:
-        involved = [c for c in (f["cells"] or "").split(",") if c]
-        # a sum over a whole column (（七）= 21 rows) marks its total only, not every zero in it
-        for c in involved if len(involved) <= 8 else involved[-1:]:
-            if c in cells:
-                cells[c].failing = True
-    years = [
-        r[0]
-        for r in con.execute(
-            "select year from mart_agency_year where agency_id = ? order by year", [agency_id]
-        ).fetchall()
-    ]
-    corrections = []
-    if has_table(con, "correction"):
-        corrections = con.execute(
-            "select cell, parsed_value, value, status, reason, who from correction where report_id = ? and action = 'correct'",
-            [report_id],
-        ).fetchall()
-    return {
-        "agency_id": agency_id,
-        "name": name,
-        "year": year,
-        "years": years,
-        "region": " ".join(p for p in (province, city, county) if p),
-        "kind": AGENCY_KIND_ZH.get(kind, kind),
-        "format_version": fmt,
-        "path": path,
-        "status": status,
-        "n_repairs": n_repairs,
-        "tables": _tables(cells, fmt),
-        "findings": findings,
-        "peers": _peers(con, agency_id, year),
-        "rate_trend": _rate_trend(con, agency_id),
-        "trend_svg": trends[agency_id]
-        if trends is not None and agency_id in trends
-        else _trend_svg(con, agency_id),
-        "corrections": corrections,
-        "slug": slug,
-        "generated": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
-    }
+    return CardData(con, [(agency_id, year)]).context(agency_id, year)
 
 
-def write_card(
-    con: duckdb.DuckDBPyConnection,
-    agency_id: str,
-    year: int,
-    path: Path,
-    trends: dict[str, str | None] | None = None,
-) -> Path | None:
+def write_card(con: duckdb.DuckDBPyConnection, agency_id: str, year: int, path: Path) -> Path | None:
     from pipeline.review.render import render
 
-    ctx = card_context(con, agency_id, year, trends)
+    ctx = card_context(con, agency_id, year)
     return None if ctx is None else render("card.html.j2", path, **ctx)
 
 
@@ -357,21 +361,29 @@ def _replace(tmp: Path, target: Path) -> None:
 #: a first build (every card) renders in worker processes from this many cards on
 PARALLEL_MIN = 200
 MAX_WORKERS = 4
+#: cards whose data is read together (one query per table): bounds the memory of a chunk
+CHUNK = 2000
 
 
 def render_cards(
-    con: duckdb.DuckDBPyConnection,
-    todo: list[tuple[str, int]],
-    cards_dir: Path,
-    trends: dict[str, str | None] | None = None,
+    con: duckdb.DuckDBPyConnection, todo: list[tuple[str, int]], cards_dir: Path, chunk: int = CHUNK
 ) -> list[tuple[str, int]]:
-    """Render the cards of ``todo`` (written aside, renamed into place); return those written."""
-    trends = {} if trends is None else trends
+    """Render the cards of ``todo`` (written aside, renamed into place); return those written.
+    An agency's years should be adjacent in ``todo``: its chart is drawn once per chunk."""
+    from pipeline.review.render import env
+
+    template = env().get_template("card.html.j2")
     done = []
-    for agency_id, year in todo:
-        name = f"{slug(agency_id, year)}.html"
-        tmp = cards_dir / f".{name}.tmp"
-        if write_card(con, agency_id, year, tmp, trends):
+    for i in range(0, len(todo), chunk):
+        part = todo[i : i + chunk]
+        data = CardData(con, part)
+        for agency_id, year in part:
+            ctx = data.context(agency_id, year)
+            if ctx is None:
+                continue
+            name = f"{slug(agency_id, year)}.html"
+            tmp = cards_dir / f".{name}.tmp"
+            tmp.write_text(template.render(**ctx), encoding="utf-8")
             _replace(tmp, cards_dir / name)
             done.append((agency_id, year))
     return done
@@ -426,7 +438,6 @@ def write_site(
         manifest = {}
     keys = card_keys(con)
     new_manifest: dict[str, str] = {}
-    trends: dict[str, str | None] = {}
     kept = 0
     todo: list[tuple[str, int]] = []
     for (agency_id, year), key in keys.items():
@@ -436,11 +447,12 @@ def write_site(
             kept += 1
         else:
             todo.append((agency_id, year))
+    todo.sort()  # an agency's years together: its chart is drawn once
     workers = min(os.cpu_count() or 1, MAX_WORKERS)
     if db_path is not None and len(todo) >= PARALLEL_MIN and workers > 1:
         done = _render_parallel(db_path, todo, cards_dir, workers)
     else:
-        done = render_cards(con, todo, cards_dir, trends)
+        done = render_cards(con, todo, cards_dir)
     for agency_id, year in done:
         new_manifest[f"{slug(agency_id, year)}.html"] = keys[(agency_id, year)]
     rendered = len(done)
