@@ -26,6 +26,7 @@ from pipeline.extract.grid import clean_cell, expand_spans
 from pipeline.extract.html import read_html
 from pipeline.extract.pdf import PAGE_FOOTER, read_pdf
 from pipeline.extract.sniff import sniff_format
+from pipeline.extract.text import read_text
 from pipeline.extract.timeout import WorkerError, run_with_timeout
 from pipeline.record import APPLICATION_ROW_LABELS
 from pipeline.synth.docx import render_docx
@@ -459,6 +460,20 @@ def test_sniff_by_content_not_extension():
     assert sniff_format(bytes(range(256)) * 8, "a.txt") == "binary"
     assert sniff_format(b"\x89PNG\r\n\x1a\n" + b"\x00" * 20, "a.pdf") == "binary"
     assert sniff_format(b"", "a.pdf") == "txt"  # empty: the text reader reports it
+    # pandoc's markdown keeps a <span style=…> around every run of text, the first line included
+    pandoc = '<span style="font-family:黑体">标题</span>\n\n| <span>一、本年新收</span> | 1 |\n|---|---|\n'
+    assert sniff_format(pandoc.encode(), "a.md") == "md"
+    assert sniff_format(b"<span>x</span><table><tr><td>1</td></tr></table>", "a") == "html"
+
+
+def test_markdown_table_cells_lose_their_inline_html():
+    """pandoc splits a label over spans ('（五）不</span><span>予处理'): the cell reads whole."""
+    md = (
+        "| <span>三、本年度办理结果</span> | <span>（五）不</span><span>予处理</span> | "
+        "<span>1. 信访举报投诉类申请</span> | 3 |\n|---|---|---|---|\n"
+    )
+    (line,) = read_text(md.encode(), "md").lines
+    assert line.cells == ["三、本年度办理结果", "(五)不予处理", "1.信访举报投诉类申请", "3"]  # NFKC
 
 
 # ----------------------------------------------------------------------------- time limit

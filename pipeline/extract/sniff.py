@@ -29,6 +29,9 @@ _TEXTLIKE = re.compile(  # incl. radicals PDF fonts emit, CJK extension A and co
 )
 _CONTROLS = re.compile("[\x00-\x08\x0b\x0e-\x1a\x1c-\x1f]")
 _MD_MARK = re.compile(r"^(?:#{1,6}\s|\s*\|?\s*:?-{3,}:?\s*\|)", re.M)
+# a markdown table's separator row anywhere in the file ('|---|---|'): markdown, even when its cells
+# and lines carry inline HTML (pandoc keeps <span style=…> around every run of text)
+_MD_TABLE = re.compile(rb"^[ \t]*\|?[ \t]*:?-{3,}:?[ \t]*\|", re.M)
 _BINARY_MAGIC: list[tuple[bytes, str]] = [
     (b"\x89PNG\r\n\x1a\n", "PNG image"),
     (b"\xff\xd8\xff", "JPEG image"),
@@ -137,9 +140,12 @@ def sniff_format(data: bytes, path: str = "") -> str:
     head = _head_text(data)
     if head is None:
         return "binary"
-    if _HTML_MARK.search(head[:1024]) or _HTML_START.match(head):
-        return "html"
     ext = path.lower().rsplit(".", 1)[-1] if "." in path.rsplit("/", 1)[-1] else ""
+    if _HTML_MARK.search(head[:1024]):
+        return "html"
+    if _HTML_START.match(head):
+        # a page fragment, or markdown whose text runs keep their inline HTML
+        return "md" if _MD_TABLE.search(data) and b"<td" not in data and b"<TD" not in data else "html"
     if ext in ("md", "markdown"):
         return "md"
     if ext == "txt":
