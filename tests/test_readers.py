@@ -473,7 +473,7 @@ def test_markdown_table_cells_lose_their_inline_html():
         "<span>1. 信访举报投诉类申请</span> | 3 |\n|---|---|---|---|\n"
     )
     (line,) = read_text(md.encode(), "md").lines
-    assert line.cells == ["三、本年度办理结果", "(五)不予处理", "1.信访举报投诉类申请", "3"]  # NFKC
+    assert line.cells == ["三、本年度办理结果", "(五)不予处理", "1. 信访举报投诉类申请", "3"]  # NFKC
 
 
 # ----------------------------------------------------------------------------- time limit
