@@ -226,12 +226,22 @@ def bs4_text(sep: str) -> Callable[[Path], str]:
     return conv
 
 
-def lynx_dump(src: Path) -> str:
-    return run(["lynx", "-dump", "-nolist", "-display_charset=utf-8", "-width=200", str(src)])
+def lynx_dump(width: int) -> Callable[[Path], str]:
+    def conv(src: Path) -> str:
+        # lynx garbles GBK pages (no GBK display support): feed it the page decoded, as a crawler would
+        page = str(utf8_html(src))
+        return run(["lynx", "-dump", "-nolist", "-display_charset=utf-8", f"-width={width}", page])
+
+    return conv
 
 
-def w3m_dump(src: Path) -> str:
-    return run(["w3m", "-dump", "-T", "text/html", "-O", "UTF-8", "-cols", "200", str(src)])
+def w3m_dump(cols: int) -> Callable[[Path], str]:
+    def conv(src: Path) -> str:
+        return run(
+            ["w3m", "-dump", "-T", "text/html", "-O", "UTF-8", "-cols", str(cols), str(utf8_html(src))]
+        )
+
+    return conv
 
 
 def collapse(joiner: str) -> Callable[[Path], str]:
@@ -295,8 +305,10 @@ FAMILIES: list[Family] = [
     Family("trafilatura_md", all_htmls, ".md", trafilatura_txt(True), ("trafilatura",)),
     Family("bs4_nosep", all_htmls, ".txt", bs4_text(""), ("bs4",)),
     Family("bs4_newline", all_htmls, ".txt", bs4_text("\n"), ("bs4",)),
-    Family("lynx_dump", all_htmls, ".txt", lynx_dump, ("lynx",)),
-    Family("w3m_dump", all_htmls, ".txt", w3m_dump, ("w3m",)),
+    Family("lynx_dump", all_htmls, ".txt", lynx_dump(200), ("lynx",)),
+    Family("lynx_dump80", all_htmls, ".txt", lynx_dump(80), ("lynx",)),  # the default width: cells wrap
+    Family("w3m_dump", all_htmls, ".txt", w3m_dump(200), ("w3m",)),
+    Family("w3m_dump80", all_htmls, ".txt", w3m_dump(80), ("w3m",)),
     Family("copypaste_space", html_and_seeds, ".txt", collapse(" "), ("bs4",)),
     Family("copypaste_none", html_and_seeds, ".txt", collapse(""), ("bs4",)),
     Family("ocr_psm6", ocr_sample, ".txt", ocr("6"), ("pdftoppm", "tesseract")),
