@@ -87,7 +87,7 @@ def executor_def() -> dg.ExecutorDefinition:
     """The executor runs launched from the UI, the schedule or the sensor use, chosen by config:
     ``multiprocess`` (default: two steps at a time on this machine's two cores) or ``celery``
     (each step a Celery task on any worker listening on $OGI_CELERY_BROKER, results in
-    $OGI_CELERY_BACKEND; both default to the Redis on 127.0.0.1). Read when the definitions load,
+    $OGI_CELERY_BACKEND, else the broker; the broker defaults to the Redis on 127.0.0.1). Read when the definitions load,
     so the code location and the workers must see the same environment."""
     kind = os.environ.get("OGI_EXECUTOR", "multiprocess") or "multiprocess"
     if kind not in EXECUTORS:
@@ -96,11 +96,9 @@ def executor_def() -> dg.ExecutorDefinition:
         return dg.multiprocess_executor.configured({"max_concurrent": 2})
     from dagster_celery import celery_executor
 
+    broker = os.environ.get("OGI_CELERY_BROKER") or DEFAULT_BROKER
     return celery_executor.configured(
-        {
-            "broker": os.environ.get("OGI_CELERY_BROKER") or DEFAULT_BROKER,
-            "backend": os.environ.get("OGI_CELERY_BACKEND") or DEFAULT_BROKER,
-        },
+        {"broker": broker, "backend": os.environ.get("OGI_CELERY_BACKEND") or broker},
         name="celery",
     )
 
