@@ -1,19 +1,28 @@
 """Damage operators: how a rendering spoils a report's text while a careful reader can undo it.
 
-Each operator picks cells to damage so that the record stays the one best reading, judged by the
+Cell choosers pick cells to damage so that the record stays the one best reading, judged by the
 form's identities (``pipeline.form.identities``, through ``equations``):
 
 - ``choose_blanks``: zero cells printed blank, each forced by the identities (``dropped_zero``);
 - ``choose_join``: two adjacent table-三 cells run together, with exactly one reading (``concatenated``);
-- ``choose_lost_column``: an all-zero applicant column lost from rows of table 三 (``lost_column``);
-- ``KANGXI``: characters a PDF font emits as radicals (``kangxi``).
+- ``choose_lost_column``: an all-zero applicant column lost from rows of table 三 (``lost_column``).
 
-Used by the text renderer (``text.py``); the layouts are described there.
+Text operators are small pure functions on printed text (their only chance is an ``rng`` argument),
+each imitating one mess seen in real extractions: radicals for characters (``radicals``), blank
+lines (``blank_lines``), labels wrapped inside cells (``wrap_label``, ``split_head``, ``shred``),
+hard-wrapped prose (``wrap_prose``), cells run together or lost (``run_together``, ``join_cells``,
+``lose_cell``), units leaking into cells (``fee_in_yuan``, ``in_wan``, ``pad_money``), a doubled
+numeral (``double_numeral``) and OCR's misreadings (``half_brackets``, ``misread``, ``ocr_digits``).
+
+The families compose them: the text layouts (``text.py``), crawler run-on text (``runon.py``) and
+converter markdown / OCR (``converted.py``).
 """
 
 from __future__ import annotations
 
 import random
+import re
+from decimal import Decimal
 from typing import Any
 
 from pipeline.form import identities
@@ -260,3 +269,135 @@ def choose_lost_column(
         if all(score < truth for score in scores.values()):
             return c, rows
     return None
+
+
+# ----------------------------------------------------------------------------- text damage
+# Small pure operators on printed text (an ``rng`` argument is their only source of chance).
+# The families compose them: ``text.py``'s layouts, ``runon.py`` and ``converted.py``.
+_FULLWIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
+
+
+def radicals(lines: list[str], rng: random.Random, share: float) -> list[str]:
+    """PDF fonts that map common characters to Kangxi / CJK-supplement radicals (seed 003):
+    each ``KANGXI`` character is swapped everywhere with chance ``share``."""
+    chosen = {k: v for k, v in KANGXI.items() if rng.random() < share}
+    table = str.maketrans(chosen)
+    return [line.translate(table) for line in lines]
+
+
+def blank_lines(lines: list[str], rng: random.Random) -> list[str]:
+    """pdftotext's layout mode on a double-spaced PDF (seed 003): blank lines after every line."""
+    out: list[str] = []
+    for line in lines:
+        out.append(line)
+        out.extend([""] * rng.choice([1, 1, 1, 1, 3]))
+    return out
+
+
+def wrap_label(text: str, width: int) -> list[str]:
+    """A long label wrapped inside its table cell, one piece a line; never a piece shorter than 2."""
+    if len(text) <= width:
+        return [text]
+    pieces = [text[i : i + width] for i in range(0, len(text), width)]
+    if len(pieces[-1]) < 2:
+        last = pieces.pop()
+        pieces[-1] += last
+    return pieces
+
+
+def split_head(text: str) -> list[str]:
+    """A narrow merged head cell wrapping its last two characters: '三、本年度办理' / '结果'."""
+    return [text[:-2], text[-2:]] if len(text) > 4 else [text]
+
+
+def wrap_prose(text: str, width: int) -> list[str]:
+    """A paragraph hard-wrapped as PDF extraction gives it, never inside a run of digits/Latin."""
+    out: list[str] = []
+    line = ""
+    for tok in re.findall(r"[0-9A-Za-z.%:/\-]+|.", text):
+        if line and len(line) + len(tok) > width:
+            out.append(line)
+            line = ""
+        line += tok
+    if line:
+        out.append(line)
+    return out
+
+
+def run_together(tokens: list[str], i: int) -> list[str]:
+    """Two adjacent cells printed without a gap ('4 5 0' -> '45 0'): token ``i`` absorbs ``i + 1``."""
+    return [*tokens[:i], tokens[i] + tokens[i + 1], *tokens[i + 2 :]]
+
+
+def lose_cell(cells: list[str], c: int, rng: random.Random) -> list[str]:
+    """A row that lost cell ``c`` in extraction, a stray blank cell at its start or end (seed 004)."""
+    cells = cells[:c] + cells[c + 1 :]
+    return ["", *cells] if rng.random() < 0.6 else [*cells, ""]
+
+
+def join_cells(parts: list[str], rng: random.Random, style: str) -> str:
+    """Cells as a crawler flattens a table: run together, partly spaced (``3 0 0 0 0 03``) or spaced."""
+    if style == "run":
+        return "".join(parts)
+    if style == "spaced":
+        return " ".join(parts)
+    return parts[0] + "".join((" " if rng.random() < 0.4 else "") + p for p in parts[1:])
+
+
+def double_numeral(text: str) -> str:
+    """A top-level numeral printed twice by a crawler's copy of a list item (二二、上年结转…)."""
+    m = re.match(r"^([一二三四])、", text)
+    return m.group(1) + text if m else text
+
+
+def pad_money(value: Any, rng: random.Random, places: int = 6) -> str:
+    """A money value with its own decimals, or padded with zeros up to ``places`` (``0.000000``),
+    as spreadsheet exports print a cell's number format."""
+    d = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+    own = max(0, -d.normalize().as_tuple().exponent)  # type: ignore[operator]
+    k = max(own, rng.choice([0, 0, 2, 4, places]))
+    return f"{d:.{k}f}"
+
+
+def half_brackets(text: str, rng: random.Random) -> str:
+    """A converter's or OCR's bracket mix: the first '（' half-width, or every bracket."""
+    if rng.random() < 0.5:
+        return text.replace("（", "(", 1)
+    return text.replace("（", "(").replace("）", ")")
+
+
+def misread(text: str, rng: random.Random, confusions: dict[str, str]) -> str:
+    """OCR reading one character of ``text`` as a look-alike (泗 -> 洒), if any can be."""
+    han = [i for i, ch in enumerate(text) if ch in confusions]
+    if not han:
+        return text
+    i = rng.choice(han)
+    return text[:i] + confusions[text[i]] + text[i + 1 :]
+
+
+def ocr_digits(text: str, rng: random.Random) -> str:
+    """OCR's digit noise on a number: 0 as O or 〇, 1 as l, or full-width digits."""
+    roll = rng.random()
+    if roll < 0.4:
+        return text.replace("0", rng.choice(["O", "〇"]))
+    if roll < 0.7:
+        return text.replace("1", "l")
+    return text.translate(_FULLWIDTH)
+
+
+def shred(text: str, k: int, rng: random.Random, lo: int = 1) -> list[str]:
+    """A merged cell's text cut into ``k`` non-empty pieces over the rows it spans
+    (``三、本年`` / ``度办理`` / ``结果``), as converters split it; no cut before ``lo``."""
+    k = max(1, min(k, len(text) - lo + 1))
+    cuts = sorted(rng.sample(range(lo, len(text)), k - 1)) if k > 1 else []
+    return [text[a:b] for a, b in zip([0, *cuts], [*cuts, len(text)], strict=True)]
+
+
+def fee_in_yuan(text: str) -> str:
+    """A 万元 amount printed in 元 with a '元' suffix (unit leakage: 1510 -> '15100000元')."""
+    return str(int(Decimal(text) * 10000)) + "元"
+
+
+def in_wan(text: str) -> str:
+    """A 元 amount printed in 万元 (34567800 -> '3456.78'); exact for amounts with at most 2 decimals."""
+    return format((Decimal(text) / 10000).normalize(), "f")

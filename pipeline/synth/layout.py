@@ -11,6 +11,7 @@ few variants real reports show (ASCII quotes, '，' for '、', half-width bracke
 from __future__ import annotations
 
 import random
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -80,6 +81,21 @@ class Table:
     header_rows: int = 0
     data_rows: list[int] = field(default_factory=list)
     """indexes of the rows that carry numbers (table 三: one per record row code)."""
+    codes: list[str] = field(default_factory=list)
+    """the record code of each data row (table 二: item, 三: row, 四: the one values row '')."""
+
+    def grid(self) -> list[list[str]]:
+        """The full grid (``expand``)."""
+        return expand(self)
+
+    def header(self) -> list[list[str]]:
+        """The header rows of the full grid."""
+        return expand(self)[: self.header_rows]
+
+    def data(self) -> list[tuple[str, list[str]]]:
+        """(code, full-grid row) of every data row, in printed order."""
+        grid = expand(self)
+        return [(code, grid[r]) for code, r in zip(self.codes, self.data_rows, strict=True)]
 
 
 @dataclass(frozen=True)
@@ -90,6 +106,7 @@ class Variant:
     ascii_quotes: bool = False  # 3.危及"三安全一稳定"
     comma_for_dunhao: bool = False  # 1.申请人无正当理由逾期不补正，行政机关不再处理…
     halfwidth_brackets: bool = False  # (一)予以公开
+    spaced_prefix: bool = False  # '(一) 予以公开', '1. 属于国家秘密' (seed 001); not drawn by ``of``
     plus_sign: bool = True  # 本年增/减 printed '+5'
     fee_note: bool = False  # 本年收费金额（单位：万元，保留4位小数）
     # html
@@ -141,12 +158,17 @@ def breakable(text: str) -> bool:
     return len(text) > 8 and any("\u4e00" <= ch <= "\u9fff" for ch in text)
 
 
+_PREFIX = re.compile(r"^(（[一二三四五六七]）|\d\.)")
+
+
 def label(text: str, v: Variant) -> str:
     """A label as a report prints it under variant ``v``."""
     if v.ascii_quotes:
         text = text.replace("“", '"').replace("”", '"')
     if v.comma_for_dunhao:
         text = text.replace("逾期不补正、", "逾期不补正，").replace("缴纳费用、", "缴纳费用，")
+    if v.spaced_prefix:
+        text = _PREFIX.sub(r"\1 ", text)
     if v.halfwidth_brackets:
         text = text.replace("（", "(").replace("）", ")")
     return text
@@ -174,6 +196,7 @@ def table2(record: dict[str, Any], v: Variant) -> Table:
     proactive = record.get("proactive") or {}
     rows: list[list[Cell]] = []
     data_rows: list[int] = []
+    row_codes: list[str] = []
     for head, codes in ARTICLE_BLOCKS[fmt]:
         rows.append([Cell(label(head, v), colspan=4, header=True)])
         measures = items[codes[0]][1]
@@ -186,8 +209,9 @@ def table2(record: dict[str, Any], v: Variant) -> Table:
                 fmt_value(values.get(m), signed=form.MEASURE[m].signed, plus=v.plus_sign) for m in measures
             ]
             data_rows.append(len(rows))
+            row_codes.append(code)
             rows.append([Cell(name), *_spread(texts)])
-    return Table("t2", 4, rows, header_rows=0, data_rows=data_rows)
+    return Table("t2", 4, rows, header_rows=0, data_rows=data_rows, codes=row_codes)
 
 
 def _measure_head(measure: str, fmt: int, v: Variant) -> str:
@@ -212,6 +236,22 @@ def table3_codes(fmt: int) -> list[str]:
     return [c for c in APPLICATION_ROWS if fmt in APPLICATION_ROW_FORMATS[c]]
 
 
+#: rows whose label has a top-level numeral (一、 二、 四、): they span the three label columns;
+#: every other row sits under 三、本年度办理结果
+_TOP_LEVEL = {r.code for r in form.APPLICATION_ROWS if re.match(r"^[一二三四五六七八九十]+、", r.label)}
+
+
+def result_codes(fmt: int) -> list[str]:
+    """The table-三 rows under the 三、本年度办理结果 head, in printed order."""
+    return [c for c in table3_codes(fmt) if c not in _TOP_LEVEL]
+
+
+def one_row_group(fmt: int, code: str) -> str | None:
+    """The group head a row prints as its own label: the 2019 edition's one （六）其他处理 row."""
+    group = next(g for g in form.GROUPS if g.label == APPLICATION_ROW_GROUPS[code])
+    return group.head if fmt == 2019 and group.code == form.ONE_ROW_GROUP_2019 else None
+
+
 def table3(record: dict[str, Any], v: Variant) -> Table:
     fmt = record["format_version"]
     codes = table3_codes(fmt)
@@ -229,7 +269,7 @@ def table3(record: dict[str, Any], v: Variant) -> Table:
         ],
         [Cell(c.label, header=True) for c in form.APPLICANT_COLUMNS if c.legal_person],
     ]
-    results = [c for c in codes if c not in ("new_received", "carried_over", "carried_forward")]
+    results = result_codes(fmt)
     data_rows: list[int] = []
     seen_groups: set[str] = set()
     for code in codes:
@@ -237,13 +277,13 @@ def table3(record: dict[str, Any], v: Variant) -> Table:
         group = APPLICATION_ROW_GROUPS[code]
         own = APPLICATION_ROW_LABELS[code]
         text = label(form.LABEL_VARIANTS.get(code, (own,))[0] if v.known_variants else own, v)
-        if code in ("new_received", "carried_over", "carried_forward"):
+        if code not in results:
             lead = [Cell(text, colspan=3)]
         else:
             if code == results[0]:
                 lead.append(Cell(label(RESULTS_HEAD, v), rowspan=len(results)))
-            if fmt == 2019 and code == "other_other":
-                lead.append(Cell(label(GROUP_HEADS["其他处理"], v), colspan=2))
+            if one_row := one_row_group(fmt, code):
+                lead.append(Cell(label(one_row, v), colspan=2))
             elif group in GROUP_HEADS:
                 if group not in seen_groups:
                     seen_groups.add(group)
@@ -255,7 +295,7 @@ def table3(record: dict[str, Any], v: Variant) -> Table:
         vals = values.get(code) or [None] * 7
         data_rows.append(len(rows))
         rows.append([*lead, *(Cell(fmt_value(x)) for x in vals)])
-    return Table("t3", 10, rows, header_rows=3, data_rows=data_rows)
+    return Table("t3", 10, rows, header_rows=3, data_rows=data_rows, codes=codes)
 
 
 # ----------------------------------------------------------------------------- table 四
@@ -275,7 +315,7 @@ def table4(record: dict[str, Any], v: Variant) -> Table:
         [Cell(t, header=True) for t in outcome * 2],
         [Cell(fmt_value(x)) for g in RL_GROUPS for x in (rl.get(g) or [None] * 5)],
     ]
-    return Table("t4", 15, rows, header_rows=3, data_rows=[3])
+    return Table("t4", 15, rows, header_rows=3, data_rows=[3], codes=[""])
 
 
 def tables(record: dict[str, Any], v: Variant) -> dict[str, Table]:
@@ -389,3 +429,19 @@ def outline(record: dict[str, Any], v: Variant) -> list[Block]:
         Block("right", f"{year + 1}年1月20日"),
     ]
     return blocks
+
+
+# ----------------------------------------------------------------------------- text syntax
+def pipe_row(cells: list[str]) -> str:
+    """One row of a markdown pipe table, as the text and converter renderers print it."""
+    return "| " + " | ".join(cells) + " |"
+
+
+def pipe_rule(n: int) -> str:
+    """The rule under a pipe table's head row."""
+    return pipe_row(["---"] * n)
+
+
+def words(row: list[str]) -> list[str]:
+    """The non-empty cells of a grid row: what a text extraction reads of it."""
+    return [c for c in row if c]
