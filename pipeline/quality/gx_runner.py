@@ -7,8 +7,9 @@ one row per report × column or per cell, with both sides of the identity and th
 finding needs. Each suite is split by ``meta.frame`` and validated on
 that frame in one ephemeral context; every unexpected row becomes a :class:`Finding`.
 
-The warehouse is validated one report year at a time (every frame row belongs to one report, and
-the cross-year frames already joined the year before in SQL); pandas receives only the columns the
+In the warehouse, the frames of one row per fact cell are validated one report year at a time
+(every frame row belongs to one report), the others once for all years (``PER_YEAR_FRAMES``; the
+cross-year frames already joined the year before in SQL); pandas receives only the columns the
 expectations read (``frames.py``). GX is imported inside the functions (3–4 s); progress bars are
 off.
 """
@@ -217,39 +218,45 @@ class Runner:
 
     def run(self, frames: Frames, label: str = "") -> None:
         """Validate every suite on ``frames``; ``label`` names the chunk (e.g. the year)."""
+        for frame in frames_for(self.suites):
+            self.run_frame(frames, frame, label)
+
+    def run_frame(self, frames: Frames, frame: str, label: str = "") -> None:
+        """Validate the expectations of every suite that read ``frame`` on it."""
         v, seconds = self.validation, self.validation.seconds
         for suite in self.suites:
-            for frame in suite.frames():
-                sub = _sub_suite(suite, frame)
-                exps = [e for e in suite.expectations if e["meta"]["frame"] == frame]
-                t1 = time.perf_counter()
-                df = frames.df(frame, [c for e in exps for c in expectation_columns(e)])
-                seconds["frames"] += time.perf_counter() - t1
-                t1 = time.perf_counter()
-                batch = self._batch_def(frame).get_batch(batch_parameters={"dataframe": df})
-                result = batch.validate(sub, result_format=RESULT_FORMAT, expectation_parameters=self.params)
-                seconds["validate"] += time.perf_counter() - t1
-                t1 = time.perf_counter()
-                for r in result.results:
-                    meta = r.expectation_config.meta
-                    outcome = v.outcomes[meta["rule_id"]]
-                    info = r.exception_info or {}
-                    if info.get("raised_exception"):
-                        where = f"{suite.name}.{frame}{' ' + label if label else ''}"
-                        outcome.errors.append(
-                            f"{where} {r.expectation_config.type}: {info.get('exception_message')}"
-                        )
-                        continue
-                    res = r.result or {}
-                    outcome.checked += int(res.get("element_count") or 0)
-                    outcome.unexpected += int(res.get("unexpected_count") or 0)
-                    if r.success:
-                        continue
-                    index = [int(i) for i in res.get("unexpected_index_list") or []]
-                    for row in frames.rows(frame, index):
-                        v.add(outcome, finding_from_row(row, meta, outcome.rule))
-                seconds["findings"] += time.perf_counter() - t1
-                v.results.append((sub, f"{frame}-{label}" if label else frame, result))
+            exps = [e for e in suite.expectations if e["meta"]["frame"] == frame]
+            if not exps:
+                continue
+            sub = _sub_suite(suite, frame)
+            t1 = time.perf_counter()
+            df = frames.df(frame, [c for e in exps for c in expectation_columns(e)])
+            seconds["frames"] += time.perf_counter() - t1
+            t1 = time.perf_counter()
+            batch = self._batch_def(frame).get_batch(batch_parameters={"dataframe": df})
+            result = batch.validate(sub, result_format=RESULT_FORMAT, expectation_parameters=self.params)
+            seconds["validate"] += time.perf_counter() - t1
+            t1 = time.perf_counter()
+            for r in result.results:
+                meta = r.expectation_config.meta
+                outcome = v.outcomes[meta["rule_id"]]
+                info = r.exception_info or {}
+                if info.get("raised_exception"):
+                    where = f"{suite.name}.{frame}{' ' + label if label else ''}"
+                    outcome.errors.append(
+                        f"{where} {r.expectation_config.type}: {info.get('exception_message')}"
+                    )
+                    continue
+                res = r.result or {}
+                outcome.checked += int(res.get("element_count") or 0)
+                outcome.unexpected += int(res.get("unexpected_count") or 0)
+                if r.success:
+                    continue
+                index = [int(i) for i in res.get("unexpected_index_list") or []]
+                for row in frames.rows(frame, index):
+                    v.add(outcome, finding_from_row(row, meta, outcome.rule))
+            seconds["findings"] += time.perf_counter() - t1
+            v.results.append((sub, f"{frame}-{label}" if label else frame, result))
 
 
 def validate(
@@ -264,14 +271,33 @@ def validate(
     return runner.validation
 
 
+#: frames with one row per fact cell (16.8 M rows at 10⁵ reports): fetched and validated one
+#: report year at a time, to bound memory (their year filter reaches the fact scan). Every other
+#: frame (one row per report or report × column) is computed once for all years: an identity's
+#: aggregation costs the same for one year as for all, so a year at a time paid it once per year.
+PER_YEAR_FRAMES = frozenset({"fact_application", "fact_proactive", "fact_review_litigation"})
+
+
 def validate_warehouse(
     con: duckdb.DuckDBPyConnection,
     suites: Iterable[catalog.Suite] | None = None,
     *,
     current_year: int | None = None,
 ) -> Validation:
-    """Compute the check frames in the warehouse and validate them, one report year at a time."""
+    """Compute the check frames in the warehouse and validate them: the per-cell frames one
+    report year at a time, the others once (``PER_YEAR_FRAMES``)."""
     runner = Runner(suites, current_year)
+    names = frames_for(runner.suites)
+    whole = DuckDBFrames(con)
+    try:
+        for frame in names:
+            if frame not in PER_YEAR_FRAMES:
+                runner.run_frame(whole, frame)
+    finally:
+        whole.close()
+    per_year = [f for f in names if f in PER_YEAR_FRAMES]
+    if not per_year:
+        return runner.validation
     years = [
         r[0] for r in con.execute("select distinct year from report order by year nulls last").fetchall()
     ]
@@ -279,7 +305,8 @@ def validate_warehouse(
         where = "year is null" if year is None else f"year = {int(year)}"
         frames = DuckDBFrames(con, where)
         try:
-            runner.run(frames, "no-year" if year is None else str(year))
+            for frame in per_year:
+                runner.run_frame(frames, frame, "no-year" if year is None else str(year))
         finally:
             frames.close()
     return runner.validation
