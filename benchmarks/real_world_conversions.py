@@ -15,7 +15,7 @@ Usage:
 Tools (a family whose tool is missing is skipped and named; its committed files still score):
     apt-get update && apt-get install -y --no-install-recommends poppler-utils poppler-data pandoc lynx w3m \
         tesseract-ocr tesseract-ocr-chi-sim libreoffice-writer-nogui fonts-wqy-zenhei
-    .venv/bin/pip install trafilatura html2text beautifulsoup4 markitdown mammoth "pymupdf4llm==1.28.2"
+    .venv/bin/pip install trafilatura html2text beautifulsoup4 markitdown mammoth docx2txt "pymupdf4llm==1.28.2"
 (pymupdf4llm 2.0 on PyPI is an empty wheel; 1.28.2 brings pymupdf.)
 """
 
@@ -179,6 +179,36 @@ def pymupdf_text(src: Path) -> str:
         return "\n".join(page.get_text() for page in doc)
 
 
+def pdfplumber_text(src: Path) -> str:
+    import pdfplumber
+
+    with pdfplumber.open(str(src)) as pdf:
+        return "\n".join(page.extract_text() or "" for page in pdf.pages)
+
+
+def pdfminer_text(src: Path) -> str:
+    from pdfminer.high_level import extract_text
+
+    return extract_text(str(src))
+
+
+def docx2txt_text(src: Path) -> str:
+    import docx2txt  # type: ignore[import-not-found]
+
+    return docx2txt.process(str(src))
+
+
+def python_docx_text(src: Path) -> str:
+    """What a scraper using python-docx writes: paragraphs, then each table row's cells tab-joined."""
+    import docx  # type: ignore[import-not-found]
+
+    d = docx.Document(str(src))
+    out = [p.text for p in d.paragraphs]
+    for table in d.tables:
+        out += ["\t".join(c.text for c in row.cells) for row in table.rows]
+    return "\n".join(out)
+
+
 def markitdown_md(src: Path) -> str:
     from markitdown import MarkItDown  # type: ignore[import-not-found]
 
@@ -296,6 +326,10 @@ FAMILIES: list[Family] = [
     Family("pdftotext_raw", all_pdfs, ".txt", pdftotext(False), ("pdftotext",)),
     Family("pymupdf_text", all_pdfs, ".txt", pymupdf_text, ("pymupdf",)),
     Family("pymupdf4llm_md", all_pdfs, ".md", pymupdf4llm_md, ("pymupdf4llm",)),
+    Family("pdfplumber_text", all_pdfs, ".txt", pdfplumber_text, ("pdfplumber",)),
+    Family("pdfminer_text", all_pdfs, ".txt", pdfminer_text, ("pdfminer",)),
+    Family("docx2txt", lambda: corpus(".docx"), ".txt", docx2txt_text, ("docx2txt",)),
+    Family("python_docx", lambda: corpus(".docx"), ".txt", python_docx_text, ("docx",)),
     Family("markitdown_pdf", all_pdfs, ".md", markitdown_md, ("markitdown",)),
     Family("markitdown_docx_html", html_and_docx, ".md", markitdown_md, ("markitdown", "mammoth")),
     Family("pandoc_gfm", html_and_docx, ".md", pandoc("gfm"), ("pandoc",)),
