@@ -7,7 +7,7 @@ export DAGSTER_HOME := $(CURDIR)/.dagster_home
 export OGI_RAW_DIR ?= $(CURDIR)/data/raw
 export OGI_WAREHOUSE_DIR ?= $(CURDIR)/data/warehouse
 
-.PHONY: install run test lint ui sql docs clean
+.PHONY: install run test test-deps lint ui sql docs clean
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -26,6 +26,17 @@ test: $(STAMP)
 	$(BIN)/ruff check pipeline tests benchmarks
 	$(BIN)/ruff format --check pipeline tests benchmarks
 	$(BIN)/pytest
+
+# what the tests need beyond the venv: Debian's redis-server for the Celery scale-out test (as root
+# with apt-get; elsewhere that test is skipped and says so). Quiet, and nothing to do when present.
+test-deps:
+	@command -v redis-server >/dev/null 2>&1 || test -x /usr/bin/redis-server || { \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+			echo "test-deps: installing redis-server (Debian) for tests/test_celery_scale_out.py"; \
+			DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null 2>&1 && \
+			DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends redis-server >/dev/null 2>&1 \
+			|| echo "test-deps: redis-server could not be installed; the Celery test will be skipped"; \
+		else echo "test-deps: no redis-server and no root apt-get; the Celery test will be skipped"; fi; }
 
 lint: $(STAMP)
 	$(BIN)/ruff check pipeline tests benchmarks

@@ -6,13 +6,12 @@ A worker executes each Dagster step in its own process, and a step that parses s
 runner's process pool (per-file time limits, kill and replace). Celery's default prefork pool
 runs tasks in daemon processes, which may not start children, so a worker runs with
 ``--pool solo`` (one step at a time): start one worker per core, or per machine with
-``parse_workers`` set to its cores. ``worker_command`` says how.
+``parse_workers`` set to its cores. ``pipeline.scale_out.worker_command`` says how.
 """
 
 from __future__ import annotations
 
 import os
-import sys
 
 from dagster_celery.executor import CeleryExecutor
 from dagster_celery.make_app import make_app
@@ -31,26 +30,3 @@ def backend_url() -> str:
 
 app = make_app(CeleryExecutor.for_cli(broker=broker_url(), backend=backend_url()).app_args())
 execute_plan = create_task(app)
-
-
-def worker_command(name: str, loglevel: str = "WARNING") -> list[str]:
-    """The command line of one worker: one step at a time, on dagster-celery's queue."""
-    return [
-        sys.executable,
-        "-m",
-        "celery",
-        "-A",
-        "pipeline.celery_app",
-        "worker",
-        "--pool=solo",
-        "--concurrency=1",
-        "--prefetch-multiplier=1",
-        "-Q",
-        "dagster",
-        "-n",
-        f"{name}@%h",
-        "--without-gossip",
-        "--without-mingle",
-        "-l",
-        loglevel,
-    ]

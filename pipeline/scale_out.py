@@ -101,6 +101,31 @@ def _summary(result: Any, batches: list[str], layout: Layout) -> RunSummary:
     return summary
 
 
+def worker_command(name: str, loglevel: str = "WARNING") -> list[str]:
+    """The command line of one Celery worker (pipeline/celery_app.py): one step at a time
+    (``--pool solo``: a step starts the runner's process pool, which a prefork child may not),
+    on dagster-celery's queue, with $OGI_CELERY_BROKER/$OGI_CELERY_BACKEND from the environment."""
+    return [
+        sys.executable,
+        "-m",
+        "celery",
+        "-A",
+        "pipeline.celery_app",
+        "worker",
+        "--pool=solo",
+        "--concurrency=1",
+        "--prefetch-multiplier=1",
+        "-Q",
+        "dagster",
+        "-n",
+        f"{name}@%h",
+        "--without-gossip",
+        "--without-mingle",
+        "-l",
+        loglevel,
+    ]
+
+
 def main(argv: list[str]) -> int:
     from pipeline.run_cli import format_summary
 
