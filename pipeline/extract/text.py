@@ -22,6 +22,16 @@ _BOMS = [
 ]
 _MD_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 _DASH_ROW = re.compile(r"^[\s\-=_|:+\t]*$")
+# an ideographic space standing alone between spaces (or alone on its line) is an empty table cell:
+# web pages fill empty cells with &#12288;, and crawlers and converters keep it. Indentation
+# ('　　正文') touches its text and is left alone.
+_EMPTY_CELL = re.compile(r"(?:(?<=[ \t])|^)\u3000+(?=[ \t]|$)")
+EMPTY_CELL_MARK = "—"
+# tables drawn with box characters (w3m -dump, some converters): verticals separate cells like a
+# markdown pipe, and a line of nothing but box characters is a ruler
+_BOX = re.compile(r"[\u2500-\u257f]")
+_BOX_RULER = re.compile(r"^[\s\u2500-\u257f]*$")
+_BOX_VERTICALS = str.maketrans({"│": "|", "┃": "|", "║": "|", "╎": "|", "┆": "|"})
 # page furniture that text extraction leaves between table rows: '- 3 -', '第 3 页', '3 / 12'
 PAGE_FOOTER = re.compile(
     r"^\s*(?:[-—–]\s*\d{1,4}\s*[-—–]|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?|\d{1,4}\s*/\s*\d{1,4})\s*$"
@@ -120,6 +130,12 @@ def lines_from_text(text: str, first: int = 1) -> list[Line]:
     out = []
     for n, raw in enumerate(text.splitlines(), first):
         raw = _unmark(raw)
+        if _BOX.search(raw):
+            if _BOX_RULER.match(raw):
+                continue
+            raw = raw.translate(_BOX_VERTICALS)
+        if "\u3000" in raw and _EMPTY_CELL.search(raw):
+            raw = _empty_cells(raw)
         if not raw.strip() or _DASH_ROW.match(raw) or _MD_SEPARATOR.match(raw) or PAGE_FOOTER.match(raw):
             continue
         cells = split_cells(raw)
@@ -130,6 +146,26 @@ def lines_from_text(text: str, first: int = 1) -> list[Line]:
         else:
             out.append(Line(text=normalize_cell(raw), lineno=n, raw=raw))
     return out
+
+
+def _empty_cells(raw: str) -> str:
+    """Ideographic spaces that stand for empty cells become the empty-cell mark, in a line that
+    ends in a run of numbers and such cells (a label may lead it); prose keeps its spaces."""
+    words = [w for w in re.split(r"([ \t]+)", raw) if w]
+    start = len(words)
+    for k in range(len(words) - 1, -1, -1):  # the trailing run of cells (and the spaces between)
+        w = words[k]
+        if w.strip(" \t") and w.strip("\u3000") and not _NUMBER_WORD.match(w):
+            break
+        start = k
+    run = words[start:]
+    if not any(_NUMBER_WORD.match(w) for w in run) and start > 0:
+        return raw  # a label followed by empty space: no cells
+    head = "".join(words[:start])
+    return head + _EMPTY_CELL.sub(EMPTY_CELL_MARK, "".join(run))
+
+
+_NUMBER_WORD = re.compile(r"^[+\-]?\d[\d,]*(?:\.\d+)?%?$")
 
 
 def read_text(data: bytes, fmt: str = "txt") -> Document:

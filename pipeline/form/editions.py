@@ -27,15 +27,16 @@ class Column:
     code: str
     label: str
     legal_person: bool = False  # under the 法人或其他组织 head of table 三
+    variants: tuple[str, ...] = ()  # other heads printed for the column
 
 
 APPLICANT_COLUMNS: tuple[Column, ...] = (
     Column("natural_person", "自然人"),
     Column("commercial_enterprise", "商业企业", legal_person=True),
     Column("research_institution", "科研机构", legal_person=True),
-    Column("social_welfare_org", "社会公益组织", legal_person=True),
+    Column("social_welfare_org", "社会公益组织", legal_person=True, variants=("社会组织", "公益组织")),
     Column("legal_service_org", "法律服务机构", legal_person=True),
-    Column("other_org", "其他", legal_person=True),
+    Column("other_org", "其他", legal_person=True, variants=("其它",)),
     Column("total", "总计"),
 )
 #: the head cell over the five organisation columns

@@ -20,6 +20,7 @@ from decimal import Decimal
 
 from pipeline import form
 from pipeline.extract.document import Line
+from pipeline.parse.columns import placed_tokens, text_columns
 from pipeline.parse.identities import T3, fill_table3, rules, solve_line
 from pipeline.parse.labels import (
     GROUP_ROWS,
@@ -185,6 +186,8 @@ def _assign(
     """Step 1: group number tokens under the row label they follow."""
     grid = detect_grid(lines, start)
     del grid_source  # both kinds of cells are read by column; only the cost of doing so differs
+    # fixed-width text (a converter kept the layout): a short row's numbers placed by column
+    columns = None if grid else text_columns(lines, start, min(len(lines), start + 60))
     nums: dict[str, list[Tok]] = {}
     count: dict[str, int] = {}  # numbers per row so far (kept, not recounted: rows are long)
     labels: dict[str, Tok] = {}
@@ -197,6 +200,8 @@ def _assign(
     for li in range(start, len(lines)):
         line = lines[li]
         toks = _grid_tokens(line, grid) if grid and _fits(line, grid) else tokenize_line(line)
+        if columns and toks and toks[0].kind == "text" and (placed := placed_tokens(line, toks, columns)):
+            toks = placed
         if (
             current == "carried_forward"
             and count.get(current, 0) >= 7

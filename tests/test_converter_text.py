@@ -1,0 +1,91 @@
+"""Text that real converters and crawlers make of a report's tables: empty cells kept as ideographic
+spaces, box-drawn tables (w3m), fixed-width layouts whose empty cells leave only space (pandoc
+plain, lynx, pdftotext -layout)."""
+
+from __future__ import annotations
+
+import unicodedata
+
+from pipeline.extract.text import _empty_cells, read_text
+from pipeline.parse import parse_document
+from pipeline.parse.columns import place, spans
+
+W = "\u3000"
+
+
+def _pad(s: str, width: int) -> str:
+    """Left-align ``s`` in ``width`` display columns (CJK two wide), as pandoc pads a cell."""
+    w = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
+    return s + " " * (width - w)
+
+
+def test_ideographic_spaces_between_numbers_are_empty_cells() -> None:
+    assert _empty_cells(f"一、本年新收   11  {W}  {W}  11") == "一、本年新收   11  —  —  11"
+    assert _empty_cells(f"{W} {W} {W}") == "— — —"  # a line of nothing but empty cells
+    assert _empty_cells(f"{W}{W}正文 3 件") == f"{W}{W}正文 3 件"  # paragraph indentation
+    assert _empty_cells(f"说明 {W} 见下") == f"说明 {W} 见下"  # prose
+
+
+def test_box_drawn_tables_read_as_cells() -> None:
+    text = "┌────┬────┐\n│ 一、本年新收 │  11  │ 　 │\n├────┼────┤\n"
+    (line,) = read_text(text.encode(), "txt").lines
+    assert line.cells == ["一、本年新收", "11", ""]
+
+
+def test_placing_numbers_by_their_display_column() -> None:
+    heads = [(10.0 * k, 10.0 * k + 6) for k in range(1, 8)]  # six wide, left edges 10, 20, …
+    assert place(heads, [(10, 11, "3"), (70, 72, "13")]) == [0, 6]  # left-aligned
+    assert place(heads, [(14, 16, "13")]) == [0]  # right-aligned
+    assert place(heads, [(17, 18, "3")]) is None  # between two columns
+    assert [(a, b) for a, b, _w in spans("自然人 12")] == [(0, 6), (7, 9)]  # CJK two wide
+
+
+HEADS = ["自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计"]
+ROWS_2021 = [
+    ("一、本年新收政府信息公开申请数量", "new_received"),
+    ("二、上年结转政府信息公开申请数量", "carried_over"),
+    ("（一）予以公开", "granted"),
+    ("（二）部分公开", "partially_granted"),
+    ("1.属于国家秘密", "denied_state_secret"),
+    ("2.其他法律行政法规禁止公开", "denied_law_prohibited"),
+    ("3.危及“三安全一稳定”", "denied_three_safeties"),
+    ("4.保护第三方合法权益", "denied_third_party"),
+    ("5.属于三类内部事务信息", "denied_internal_affairs"),
+    ("6.属于四类过程性信息", "denied_process_info"),
+    ("7.属于行政执法案卷", "denied_enforcement_file"),
+    ("8.属于行政查询事项", "denied_admin_query"),
+    ("1.本机关不掌握相关政府信息", "unable_not_held"),
+    ("2.没有现成信息需要另行制作", "unable_needs_creation"),
+    ("3.补正后申请内容仍不明确", "unable_unclear"),
+    ("1.信访举报投诉类申请", "rejected_petition"),
+    ("2.重复申请", "rejected_repeat"),
+    ("3.要求提供公开出版物", "rejected_publication"),
+    ("4.无正当理由大量反复申请", "rejected_mass_repeat"),
+    ("5.要求行政机关确认或重新出具已获取信息", "rejected_confirm"),
+    ("1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请", "other_no_correction"),
+    ("2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请", "other_no_fee"),
+    ("3.其他", "other_other"),
+    ("（七）总计", "total_processed"),
+    ("四、结转下年度继续办理", "carried_forward"),
+]
+
+
+def test_fixed_width_table_with_empty_cells_reads_by_column() -> None:
+    """pandoc -t plain of a page whose empty cells hold nothing: a row prints '2 … 2', and only
+    the layout says the 2 is a legal-service organisation's, not a natural person's."""
+    col = 14
+    values = {code: [None] * 7 for _l, code in ROWS_2021}
+    for code in ("new_received", "granted", "total_processed"):
+        values[code] = [None, None, None, None, 2, None, 2]
+    lines = ["某县司法局2023年政府信息公开工作年度报告", "三、收到和处理政府信息公开申请情况"]
+    lines.append(_pad("", 90) + "".join(_pad(h, col) for h in HEADS))
+    for label, code in ROWS_2021:
+        cells = "".join(_pad("" if v is None else str(v), col) for v in values[code])
+        lines.append(_pad(label, 90) + cells.rstrip())
+    lines += ["四、政府信息公开行政复议、行政诉讼情况", "五、存在的主要问题及改进情况"]
+    doc = read_text("\n".join(lines).encode(), "txt")
+    rec = parse_document(doc, "a.txt")
+    rows = rec["applications"]["rows"]
+    assert rows["new_received"][4] == 2 and rows["new_received"][6] == 2
+    assert rows["granted"][4] == 2 and rows["total_processed"][4] == 2
+    assert all(rows["new_received"][k] in (None, 0) for k in (0, 1, 2, 3, 5))
