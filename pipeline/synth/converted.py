@@ -25,32 +25,28 @@ import random
 import re
 from typing import Any
 
+from pipeline.form import editions as form
 from pipeline.record import (
     APPLICANT_COLUMNS,
-    APPLICANT_LABELS,
     APPLICATION_ROW_GROUPS,
-    APPLICATION_ROW_LABELS,
-    PROACTIVE_ITEMS,
-    PROACTIVE_MEASURE_LABELS,
     RL_COLUMN_LABELS,
     RL_COLUMNS,
     RL_GROUP_LABELS,
     RL_GROUPS,
 )
+from pipeline.synth import damage, layout, prose
 from pipeline.synth.layout import (
-    ARTICLE_BLOCKS,
-    CHECK_NOTE,
-    GROUP_HEADS,
-    MEASURE_HEADS,
-    MEASURE_HEADS_2019,
-    RESULTS_HEAD,
     SECTION5_2019,
     SECTION_TITLES,
+    Variant,
     fmt_value,
     narrative_text,
-    table3_codes,
+    pipe_row,
+    pipe_rule,
+    placements,
+    result_codes,
 )
-from pipeline.synth.runon import Rendering, money_text
+from pipeline.synth.runon import Rendering
 
 __all__ = ["converted_rendering", "render_converted"]
 
@@ -73,21 +69,20 @@ OCR_CONFUSIONS = {
     "复": "夏",
     "属": "屈",
 }
+#: the groups whose labels a conversion may set apart from their numbers (by group label)
+_APART = [g.label for code in ("denied", "rejected", "unable") for g in form.GROUPS if g.code == code]
 PLACEHOLDERS = [
     ["类别", "列1", "列2", "列3", "列4", "列5", "列6", "合计"],
     ["项", *(f"数据{i}" for i in range(1, 8))],
     [f"Column{i}" for i in range(1, 9)],
 ]
-_FULLWIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
-
-
-def _pipe(cells: list[str]) -> str:
-    return "| " + " | ".join(cells) + " |"
+#: edition -> table-二 item -> its measures
+_MEASURES = {fmt: {i.code: i.measures for i in items} for fmt, items in form.PROACTIVE_ITEMS.items()}
 
 
 def _table(head: list[str], rows: list[list[str]]) -> list[str]:
     """A markdown pipe table: head, rule, rows (rows may be longer or shorter than the head)."""
-    return [_pipe(head), _pipe(["---"] * len(head)), *(_pipe(r) for r in rows)]
+    return [pipe_row(head), pipe_rule(len(head)), *(pipe_row(r) for r in rows)]
 
 
 class _Doc:
@@ -109,15 +104,10 @@ class _Doc:
         """A label as the conversion gives it: half-width brackets now and then, OCR misreadings."""
         rng = self.rng
         if rng.random() < (0.3 if self.ocr else 0.1):
-            text = (
-                text.replace("（", "(", 1)
-                if rng.random() < 0.5
-                else text.replace("（", "(").replace("）", ")")
-            )
-        han = [i for i, ch in enumerate(text) if ch in OCR_CONFUSIONS]
-        if han and len(re.findall(r"[\u4e00-\u9fff]", text)) >= 6 and rng.random() < self.misread:
-            i = rng.choice(han)
-            text = text[:i] + OCR_CONFUSIONS[text[i]] + text[i + 1 :]
+            text = damage.half_brackets(text, rng)
+        confusable = any(ch in OCR_CONFUSIONS for ch in text)
+        if confusable and len(re.findall(r"[\u4e00-\u9fff]", text)) >= 6 and rng.random() < self.misread:
+            text = damage.misread(text, rng, OCR_CONFUSIONS)
             self.out.notes.append(f"misread label: {text}")
         return text
 
@@ -128,38 +118,28 @@ class _Doc:
             self.out.unrecoverable.add(path)
             return SMUDGE
         if rng.random() < self.digit_noise:
-            roll = rng.random()
-            if roll < 0.4:
-                text = text.replace("0", rng.choice(["O", "〇"]))
-            elif roll < 0.7:
-                text = text.replace("1", "l")
-            else:
-                text = text.translate(_FULLWIDTH)
+            text = damage.ocr_digits(text, rng)
         return text
 
 
 # ----------------------------------------------------------------------------- table 二
 def _table2(d: _Doc) -> list[str]:
+    """Table 二's article blocks (the layout model's grid): one pipe table each, or one per row
+    under a placeholder header; numbers as a converter prints them."""
     proactive = d.record.get("proactive") or {}
     per_row = d.rng.random() < 0.4
     lines: list[str] = []
-    for head, items in ARTICLE_BLOCKS[d.fmt]:
-        measures = PROACTIVE_ITEMS[d.fmt][items[0]][1]
-        heads = [
-            (MEASURE_HEADS_2019.get(m) if d.fmt == 2019 else None)
-            or MEASURE_HEADS.get(m, PROACTIVE_MEASURE_LABELS[m])
-            for m in measures
-        ]
+    for article, heads, items in layout.articles(layout.table2(d.record, Variant())):
         rows = []
-        for item in items:
+        for item, row in items:
             values = proactive.get(item) or {}
             cells = []
-            for m in measures:
+            for m in _MEASURES[d.fmt][item]:
                 v = values.get(m)
                 if v is None:
                     text = ""
                 elif m == "amount_10k_yuan":
-                    text = money_text(v, d.rng)
+                    text = damage.pad_money(v, d.rng)
                 elif m == "amount_yuan":
                     text = fmt_value(v) + d.rng.choice(["", "元"])
                 elif m == "decisions" and isinstance(v, int) and v >= 1000 and d.rng.random() < 0.3:
@@ -167,58 +147,48 @@ def _table2(d: _Doc) -> list[str]:
                 else:
                     text = fmt_value(v, signed=m == "items_change", plus=d.rng.random() < 0.5)
                 cells.append(d.number(text, f"proactive.{item}.{m}") if text else text)
-            rows.append([PROACTIVE_ITEMS[d.fmt][item][0], *cells])
-        lines.append(head)
+            rows.append([row[0], *cells])
+        lines.append(article)
         if per_row:
-            for row in rows:
-                placeholder = ["项", *(f"数据{i}" for i in range(1, len(row)))]
-                lines += ["", *_table(placeholder, [row]), ""]
+            for cells in rows:
+                placeholder = ["项", *(f"数据{i}" for i in range(1, len(cells)))]
+                lines += ["", *_table(placeholder, [cells]), ""]
         else:
-            lines += ["", *_table(["信息内容", *heads], rows), ""]
+            lines += ["", *_table(heads, rows), ""]
     return lines
 
 
 # ----------------------------------------------------------------------------- table 三
-def _shred(text: str, k: int, rng: random.Random, lo: int = 1) -> list[str]:
-    """``text`` cut into ``k`` non-empty pieces (``三、本年`` / ``度办理`` / ``结果``), none before ``lo``."""
-    k = max(1, min(k, len(text) - lo + 1))
-    cuts = sorted(rng.sample(range(lo, len(text)), k - 1)) if k > 1 else []
-    return [text[a:b] for a, b in zip([0, *cuts], [*cuts, len(text)], strict=True)]
-
-
-def _t3_label_columns(d: _Doc, codes: list[str], whole: bool) -> dict[str, list[str]]:
-    """Per row code, the three label cells: results head piece, group head piece, item label.
+def _t3_label_columns(d: _Doc, table: layout.Table, whole: bool) -> dict[str, list[str]]:
+    """Per row code, the three label cells of the layout model's grid: results head piece, group
+    head piece, the row's own label.
 
     In one whole table a merged head's text may sit in the middle of its span, or be shredded over
     the rows it spans; a table per row gives it with the span's first row.
     """
     shred = whole and d.rng.random() < 0.6
-    cols = {c: ["", "", ""] for c in codes}
-    results = [c for c in codes if c not in ("new_received", "carried_over", "carried_forward")]
-    heads: list[tuple[str, list[str]]] = [(RESULTS_HEAD, results)]
-    for group, head in GROUP_HEADS.items():
-        span = [c for c in results if APPLICATION_ROW_GROUPS[c] == group]
-        if d.fmt == 2019 and group == "其他处理":
-            continue
-        heads.append((head, span))
-    for k, (head, span) in enumerate(heads):
-        col = 0 if k == 0 else 1
-        pieces = _shred(head, d.rng.randint(2, 3), d.rng) if shred and len(span) >= 3 else [head]
+    row_code = dict(zip(table.data_rows, table.codes, strict=True))
+    cols = {c: ["", "", ""] for c in table.codes}
+    for r, col, cell in placements(table):
+        if r not in row_code or col > 1 or cell.rowspan == 1:
+            continue  # not a merged head over label rows
+        span = [row_code[r + i] for i in range(cell.rowspan)]
+        head = cell.text
+        pieces = damage.shred(head, d.rng.randint(2, 3), d.rng) if shred and len(span) >= 3 else [head]
         start = (len(span) - len(pieces)) // 2 if whole and d.rng.random() < 0.5 else 0
         for i, piece in enumerate(pieces):
             cols[span[start + i]][col] = d.label(piece) if len(pieces) == 1 else piece
-    for c in codes:
-        if d.fmt == 2019 and c == "other_other":
-            cols[c][2] = d.label(GROUP_HEADS["其他处理"])
-        else:
-            cols[c][2] = d.label(APPLICATION_ROW_LABELS[c])
+    for code, row in table.data():
+        top, mid, item = row[:3]
+        cols[code][2] = d.label(item or mid or top)
     return cols
 
 
 def _spurious_header(d: _Doc) -> list[str]:
     """A header row that does not belong: outcome names as columns, or table 四's header."""
     if d.rng.random() < 0.5:
-        return ["", "", "", "予以公开", "部分公开", "不予公开", "无法提供", "不予处理", "其他处理", "总计"]
+        outcomes = dict.fromkeys(APPLICATION_ROW_GROUPS[c] for c in result_codes(2021))
+        return ["", "", "", *outcomes]
     return ["", "", "", *(RL_COLUMN_LABELS[c] for c in RL_COLUMNS), "", ""]
 
 
@@ -232,9 +202,10 @@ def _t3_numbers(d: _Doc, code: str) -> list[str]:
 
 def _table3(d: _Doc) -> list[str]:
     rng = d.rng
-    codes = table3_codes(d.fmt)
+    table = layout.table3(d.record, Variant())
+    codes = table.codes
     mode = rng.choice(["whole", "whole", "per_row"])
-    labels = _t3_label_columns(d, codes, whole=mode == "whole")
+    labels = _t3_label_columns(d, table, whole=mode == "whole")
     order = list(codes)
     same_group = [
         i
@@ -247,15 +218,10 @@ def _table3(d: _Doc) -> list[str]:
         order[i], order[i + 1] = b, a
         labels[a][:2], labels[b][:2] = labels[b][:2], labels[a][:2]  # head pieces stay in place
         d.out.notes.append(f"rows swapped: {a} / {b}")
-    lost = rng.choice(codes[2:-2]) if rng.random() < 0.15 else None
-    apart = rng.choice(["不予公开", "不予处理", "无法提供"]) if rng.random() < 0.3 else None
+    lost = rng.choice(result_codes(d.fmt)[:-1]) if rng.random() < 0.15 else None  # a disposition row
+    apart = rng.choice(_APART) if rng.random() < 0.3 else None
     d.out.notes.append(f"t3={mode} lost={lost} apart={apart}")
-    lab = APPLICANT_LABELS
-    header = [
-        [CHECK_NOTE, "", "", "申请人情况", "", "", "", "", "", ""],
-        ["", "", "", lab["natural_person"], "法人或其他组织", "", "", "", "", lab["total"]],
-        ["", "", "", "", *(lab[c] for c in APPLICANT_COLUMNS[1:6]), ""],
-    ]
+    header = table.header()
     lines: list[str] = []
     rows: list[list[str]] = []
     pending_apart: list[list[str]] = []
@@ -298,7 +264,7 @@ def _table3(d: _Doc) -> list[str]:
             continue
         label3 = lead[2]
         if len(label3) > 12 and rng.random() < 0.3:  # a long label broken over two rows
-            a, b = _shred(label3, 2, rng, lo=4)  # the enumerator stays whole
+            a, b = damage.shred(label3, 2, rng, lo=4)  # the enumerator stays whole
             if rng.random() < 0.5:
                 rows.append([lead[0], lead[1], a, *[""] * 7])
                 rows.append(["", "", b, *shift, *nums])
@@ -325,10 +291,10 @@ def _table4(d: _Doc) -> list[str]:
     }
     outcomes = [RL_COLUMN_LABELS[c] for c in RL_COLUMNS]
     mode = d.rng.choice(["flat", "placeholder", "by_group"])
-    if mode == "flat":
-        head = ["行政复议", "", "", "", "", "行政诉讼", *[""] * 9]
-        sub = ["", "", "", "", "", "未经复议直接起诉", "", "", "", "", "复议后起诉", "", "", "", ""]
-        return _table(head, [sub, outcomes * 3, [x for g in RL_GROUPS for x in nums[g]]])
+    if mode == "flat":  # the layout model's head rows, the outcomes under every group
+        head = layout.table4(d.record, Variant()).header()
+        sub = ["" if c < len(outcomes) else x for c, x in enumerate(head[1])]
+        return _table(head[0], [sub, outcomes * 3, [x for g in RL_GROUPS for x in nums[g]]])
     if mode == "placeholder":
         return _table([f"Column{i}" for i in range(1, 16)], [[x for g in RL_GROUPS for x in nums[g]]])
     return _table(["", *outcomes], [[RL_GROUP_LABELS[g], *nums[g]] for g in RL_GROUPS])
@@ -350,22 +316,22 @@ def converted_rendering(
 
     lines: list[str] = []
     if rng.random() < (0.4 if ocr else 0.85):
-        lines += [f"# {name}{year}年政府信息公开工作年度报告", ""]
-    prose = narrative_text(record)
+        lines += ["# " + prose.title_lines(name, year, "plain")[0], ""]
+    opening = narrative_text(record)
     if rng.random() < 0.7:
-        prose = f"按照{record['agency']['province']}{year}年政务公开工作要点要求，" + prose
+        opening = f"按照{record['agency']['province']}{year}年政务公开工作要点要求，" + opening
     else:  # a county name can exist in several provinces (鼓楼区): only the text can say which
         d.out.unrecoverable.add("agency.province")
     if ocr and lines and rng.random() < 0.3:  # a misread copy of the name where the title has it right
         i = next((i for i, ch in enumerate(name) if ch in OCR_CONFUSIONS), None)
         if i is not None:
-            prose = prose.replace(name, name[:i] + OCR_CONFUSIONS[name[i]] + name[i + 1 :], 1)
+            opening = opening.replace(name, name[:i] + OCR_CONFUSIONS[name[i]] + name[i + 1 :], 1)
     lines += [
         f"本报告根据《中华人民共和国政府信息公开条例》要求编制，统计期限自{year}年1月1日起至{year}年12月31日止。",
         "",
         heading(SECTION_TITLES[1]),
         "",
-        prose,
+        opening,
         "",
         heading(SECTION_TITLES[2]),
         "",

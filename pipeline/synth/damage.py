@@ -344,10 +344,11 @@ def join_cells(parts: list[str], rng: random.Random, style: str) -> str:
     return parts[0] + "".join((" " if rng.random() < 0.4 else "") + p for p in parts[1:])
 
 
-def double_numeral(text: str) -> str:
-    """A top-level numeral printed twice by a crawler's copy of a list item (二二、上年结转…)."""
+def double_numeral(text: str, rng: random.Random, chance: float) -> str:
+    """A top-level numeral printed twice by a crawler's copy of a list item (二二、上年结转…),
+    with ``chance`` where the label has one."""
     m = re.match(r"^([一二三四])、", text)
-    return m.group(1) + text if m else text
+    return m.group(1) + text if m and rng.random() < chance else text
 
 
 def pad_money(value: Any, rng: random.Random, places: int = 6) -> str:

@@ -230,6 +230,23 @@ def _spread(texts: list[str], header: bool = False) -> list[Cell]:
     return cells
 
 
+#: one block of table 二: (article head, column heads from 信息内容 on, [(item code, [label, *values])])
+Article = tuple[str, list[str], list[tuple[str, list[str]]]]
+
+
+def articles(table: Table) -> list[Article]:
+    """Table 二's grid (``table2``) as its article blocks, the way the text renderers walk it."""
+    codes = dict(zip(table.data_rows, table.codes, strict=True))
+    grid = expand(table)
+    out: list[Article] = []
+    for r, row in enumerate(grid):
+        if r in codes:
+            out[-1][2].append((codes[r], row[: len(out[-1][1])]))
+        elif r + 1 in codes:
+            out.append((grid[r - 1][0], words(row), []))
+    return out
+
+
 # ----------------------------------------------------------------------------- table 三
 def table3_codes(fmt: int) -> list[str]:
     """The record row codes table 三 prints, in order (2019: one （六）其他处理 row)."""

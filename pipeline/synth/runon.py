@@ -25,42 +25,27 @@ import random
 import re
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
-from pipeline.record import (
-    APPLICANT_COLUMNS,
-    APPLICANT_LABELS,
-    APPLICATION_ROW_GROUPS,
-    APPLICATION_ROW_LABELS,
-    PROACTIVE_ITEMS,
-    PROACTIVE_MEASURE_LABELS,
-    RL_COLUMN_LABELS,
-    RL_COLUMNS,
-    RL_GROUPS,
-)
+from pipeline.form import editions as form
+from pipeline.record import APPLICANT_COLUMNS, PROACTIVE_ITEMS, RL_COLUMNS, RL_GROUPS
+from pipeline.synth import damage, layout, prose
 from pipeline.synth.layout import (
-    ARTICLE_BLOCKS,
-    CHECK_NOTE,
-    GROUP_HEADS,
-    MEASURE_HEADS,
-    MEASURE_HEADS_2019,
-    RESULTS_HEAD,
     SECTION5_2019,
     SECTION_TITLES,
     Variant,
-    fmt_value,
     label,
     narrative_text,
     table3_codes,
+    words,
 )
 
 __all__ = [
     "Rendering",
     "cell_values",
     "diff_cells",
-    "money_text",
     "read_cell",
     "render_runon",
     "row_readings",
@@ -70,6 +55,8 @@ __all__ = [
     "t4_readings",
 ]
 
+#: edition -> table-二 item -> its measures
+_MEASURES = {fmt: {i.code: i.measures for i in items} for fmt, items in form.PROACTIVE_ITEMS.items()}
 #: chance that a run with more than one valid split is kept (and its cells declared unrecoverable)
 KEEP_AMBIGUOUS = 0.15
 
@@ -296,23 +283,6 @@ def t2_readings(text: str, kinds: list[str], limit: int = 2) -> int:
 
 
 # ----------------------------------------------------------------------------- numbers
-def money_text(value: Any, rng: random.Random, places: int = 6) -> str:
-    """A money value with its own decimals, or padded with zeros up to ``places`` (``0.000000``)."""
-    d = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
-    own = max(0, -d.normalize().as_tuple().exponent)  # type: ignore[operator]
-    k = max(own, rng.choice([0, 0, 2, 4, places]))
-    return f"{d:.{k}f}"
-
-
-def _join(parts: list[str], rng: random.Random, style: str) -> str:
-    """Cells run together, partly spaced (``3 0 0 0 0 03``) or spaced."""
-    if style == "run":
-        return "".join(parts)
-    if style == "spaced":
-        return " ".join(parts)
-    return parts[0] + "".join((" " if rng.random() < 0.4 else "") + p for p in parts[1:])
-
-
 def _numbers(
     parts: list[str],
     rng: random.Random,
@@ -331,7 +301,7 @@ def _numbers(
         out.unrecoverable.update(paths)
         return " ".join(parts)
     style = rng.choices(["run", "partial", "spaced"], [0.6, 0.25, 0.15])[0]
-    text = _join(parts, rng, style)
+    text = damage.join_cells(parts, rng, style)
     if style == "spaced" or (holds and readings(text) == 1):
         return text
     if holds and rng.random() < keep:
@@ -354,15 +324,12 @@ class _Style:
 
 
 def _lab(text: str, s: _Style, rng: random.Random) -> str:
-    text = label(text, s.variant)
+    """A label (already under ``s.variant``) with the page's enumerators, and now and then a doubled numeral."""
     if s.enum != ".":
         text = re.sub(r"^(\d)\.", rf"\1{s.enum}", text)
     if s.spaced_brackets:
         text = re.sub(r"^\(([一二三四五六七])\)", r"(\1) ", text).replace("，", ", ")
-    m = re.match(r"^([一二三四])、", text)
-    if m and rng.random() < s.doubled:
-        text = m.group(1) + text
-    return text
+    return damage.double_numeral(text, rng, s.doubled)
 
 
 def _gap(s: _Style, rng: random.Random) -> str:
@@ -370,85 +337,72 @@ def _gap(s: _Style, rng: random.Random) -> str:
 
 
 def _table2(record: dict[str, Any], s: _Style, rng: random.Random, out: Rendering) -> str:
+    """Table 二 off the shared layout model's grid, flattened: heads and item rows, numbers run together."""
     fmt = record["format_version"]
     proactive = record.get("proactive") or {}
     plus = rng.random() < 0.5
     unit = rng.choice(["cell_yuan", "header_yuan", "cell_wan"])
     sep = rng.choice(["", " "])
+    table = layout.table2(record, replace(s.variant, plus_sign=plus))
     pieces: list[str] = []
-    for head, items in ARTICLE_BLOCKS[fmt]:
-        measures = PROACTIVE_ITEMS[fmt][items[0]][1]
-        heads = []
-        for m in measures:
-            h = MEASURE_HEADS_2019.get(m) if fmt == 2019 else None
-            h = h or MEASURE_HEADS.get(m, PROACTIVE_MEASURE_LABELS[m])
-            if m == "amount_yuan" and unit == "header_yuan":
-                h = "采购总金额（元）"
-            heads.append(label(h, s.variant))
-        pieces.append(sep.join([label(head, s.variant), "信息内容", *heads]))
-        for item in items:
+    for article, heads, items in layout.articles(table):
+        measures = _MEASURES[fmt][items[0][0]]
+        if "amount_yuan" in measures and unit == "header_yuan":
+            heads = [*heads[:-1], label(form.MEASURE["amount_yuan"].label, s.variant)]
+        pieces.append(sep.join([article, *heads]))
+        for item, row in items:
             values = proactive.get(item) or {}
             parts: list[str] = []
             kinds: list[str] = []
             suffix = ""
-            for m in measures:
+            for m, text in zip(_MEASURES[fmt][item], row[1:], strict=True):
                 v = values.get(m)
                 if v is None:
                     parts.append("")
                 elif m == "amount_10k_yuan":
-                    parts.append(money_text(v, rng))
+                    parts.append(damage.pad_money(v, rng))
                 elif m == "amount_yuan":
-                    if unit == "cell_wan":
-                        parts.append(format((Decimal(repr(v)) / 10000).normalize(), "f"))
-                        suffix = "万元"
-                    else:
-                        parts.append(fmt_value(v))
-                        suffix = "元" if unit == "cell_yuan" else ""
+                    parts.append(damage.in_wan(text) if unit == "cell_wan" else text)
+                    suffix = {"cell_wan": "万元", "cell_yuan": "元"}.get(unit, "")
                 else:
-                    parts.append(fmt_value(v, signed=m == "items_change", plus=plus))
+                    parts.append(text)
                 kinds.append(
-                    "money" if m.startswith("amount") else "signed" if m == "items_change" else "count"
+                    "money" if form.MEASURE[m].money else "signed" if form.MEASURE[m].signed else "count"
                 )
-            paths = [f"proactive.{item}.{m}" for m in measures]
+            paths = [f"proactive.{item}.{m}" for m in _MEASURES[fmt][item]]
             keep = 0.5 if item == "government_procurement" else KEEP_AMBIGUOUS
 
             def readings(t: str, kinds: list[str] = kinds) -> int:
                 return t2_readings(t, kinds)
 
             nums = _numbers(parts, rng, readings, True, paths, out, keep) + suffix
-            pieces.append(PROACTIVE_ITEMS[fmt][item][0] + _gap(s, rng) + nums)
+            pieces.append(row[0] + _gap(s, rng) + nums)
     return sep.join(pieces)
 
 
-def _table3_header(rng: random.Random) -> str:
-    lab = APPLICANT_LABELS
-    orgs = [lab[c] for c in APPLICANT_COLUMNS[1:6]]
+def _table3_header(head: list[list[str]], rng: random.Random) -> str:
+    """Table 三's head words (the layout model's header rows, after the check note), flattened."""
     if rng.random() < 0.5:  # as the merged header cells read row by row
-        words = ["申请人情况", lab["natural_person"], "法人或其他组织", lab["total"], *orgs]
+        heads = [*words(head[0])[1:], *words(head[1]), *words(head[2])]
     else:  # as the columns read left to right
-        words = ["申请人情况", lab["natural_person"], "法人或其他组织", *orgs, lab["total"]]
-    if rng.random() < 0.4:
-        words = [w[:2] + " " + w[2:] if w in ("商业企业", "科研机构") else w for w in words]
-    return rng.choice(["", " "]).join(words)
+        heads = [head[r][c] for c in range(3, len(head[0])) for r in range(len(head)) if head[r][c]]
+    if rng.random() < 0.4:  # a four-character head in a narrow cell: two lines of two (商业 企业)
+        heads = [w[:2] + " " + w[2:] if len(w) == 4 else w for w in heads]
+    return rng.choice(["", " "]).join(heads)
 
 
 def _table3(record: dict[str, Any], s: _Style, rng: random.Random, out: Rendering) -> str:
-    fmt = record["format_version"]
+    """Table 三 off the shared layout model's grid: each row's heads, label and numbers run on."""
     rows = record["applications"]["rows"]
-    pieces = [(CHECK_NOTE + " ") if rng.random() < 0.8 else "", _table3_header(rng) + " "]
-    seen: set[str] = set()
-    for code in table3_codes(fmt):
-        lead = ""
-        group = APPLICATION_ROW_GROUPS[code]
-        if code == "granted":
-            lead = _lab(RESULTS_HEAD, s, rng) + " "
-        if fmt == 2019 and code == "other_other":
-            text = _lab(GROUP_HEADS["其他处理"], s, rng)
-        else:
-            if group in GROUP_HEADS and group not in seen:
-                seen.add(group)
-                lead += _lab(GROUP_HEADS[group], s, rng) + rng.choice(["", " "])
-            text = _lab(APPLICATION_ROW_LABELS[code], s, rng)
+    table = layout.table3(record, s.variant)
+    head = table.header()
+    pieces = [(head[0][0] + " ") if rng.random() < 0.8 else "", _table3_header(head, rng) + " "]
+    for code, row in table.data():
+        top, mid, item = row[:3]
+        lead = _lab(top, s, rng) + " " if top and (mid or item) else ""  # 三、本年度办理结果
+        if mid and item:  # the group's head, over its first row
+            lead += _lab(mid, s, rng) + rng.choice(["", " "])
+        text = _lab(item or mid or top, s, rng)
         vals = rows.get(code) or [None] * 7
         holds = None not in vals and sum(vals[:6]) == vals[6]
         parts = ["" if v is None else str(v) for v in vals]
@@ -460,12 +414,14 @@ def _table3(record: dict[str, Any], s: _Style, rng: random.Random, out: Renderin
 
 
 def _table4(record: dict[str, Any], rng: random.Random, out: Rendering) -> str:
+    """Table 四's head words (the layout model's header rows) and its 15 numbers run on."""
     rl = record["review_litigation"]
-    outcomes = "".join(RL_COLUMN_LABELS[c] for c in RL_COLUMNS)
+    h = layout.table4(record, Variant()).header()
+    outcomes, litigation = "".join(words(h[1][:5])), words(h[1][5:])
     if rng.random() < 0.5:
-        head = f"行政复议 行政诉讼 {outcomes} 未经复议直接起诉 复议后起诉 {outcomes}{outcomes}"
+        head = " ".join([*words(h[0]), outcomes, *litigation, "".join(words(h[2]))])
     else:
-        head = f"行政复议行政诉讼未经复议直接起诉复议后起诉{outcomes * 3}"
+        head = "".join([*words(h[0]), *litigation]) + outcomes * 3
     vals = [x for g in RL_GROUPS for x in (rl.get(g) or [None] * 5)]
     holds = None not in vals and all(sum(vals[i : i + 4]) == vals[i + 4] for i in (0, 5, 10))
     paths = [f"review_litigation.{g}.{c}" for g in RL_GROUPS for c in RL_COLUMNS]
@@ -488,15 +444,8 @@ _PROSE_6 = "本年度未收取政府信息公开信息处理费。"
 
 
 def _title(record: dict[str, Any], rng: random.Random) -> str:
-    name, year = record["agency"]["name"], record["year"]
-    return rng.choice(
-        [
-            f"{name}{year}年政府信息公开工作年度报告",
-            f"{name} {year} 年政府信息公开工作年度报告",
-            f"{name}{year}年度政府信息公开工作年度报告",
-            f"{name}关于{year}年度政府信息公开工作的年度报告",
-        ]
-    )
+    kind = rng.choice(["plain", "spaced", "nian_du", "guanyu"])  # the one-line wordings
+    return prose.title_lines(record["agency"]["name"], record["year"], kind)[0]
 
 
 def _header(record: dict[str, Any], rng: random.Random) -> tuple[list[str], list[str]]:

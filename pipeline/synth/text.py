@@ -70,6 +70,9 @@ from pipeline.synth.text_style import LAYOUTS, Style, draw_style
 
 __all__ = ["KANGXI", "LAYOUTS", "Rendering", "Style", "render", "render_text"]
 
+#: edition -> table-二 item -> its measures
+_MEASURES = {fmt: {i.code: i.measures for i in items} for fmt, items in form.PROACTIVE_ITEMS.items()}
+
 
 # ----------------------------------------------------------------------------- result
 @dataclass
@@ -162,23 +165,17 @@ def _table2(record: dict[str, Any], s: Style) -> list[str]:
     rows. Only article heads print the style's label variants; amounts print its unit choices."""
     fmt = record["format_version"]
     table = layout.table2(record, s.variant(labels=False))
-    items = {i.code: i.measures for i in form.PROACTIVE_ITEMS[fmt]}
-    codes = dict(zip(table.data_rows, table.codes, strict=True))
     out: list[str] = []
-    for r, row in enumerate(table.grid()):
-        if r in codes:  # an item row
-            measures = items[codes[r]]
-            cells = [_money(m, t, s) for m, t in zip(measures, row[1:], strict=False)]
+    for article, heads, items in layout.articles(table):
+        out.append(_line([layout.label(article, s.variant())], s, 4))
+        if s.table_mode == "pipe" and len(out) == 1:
+            out.append(pipe_rule(4))
+        if "amount_yuan" in _MEASURES[fmt][items[0][0]] and s.procurement_unit == "head":
+            heads = [*heads[:-1], form.MEASURE["amount_yuan"].label.replace("（元）", "（万元）")]
+        out.append(_line(heads, s, 4))
+        for item, row in items:
+            cells = [_money(m, t, s) for m, t in zip(_MEASURES[fmt][item], row[1:], strict=True)]
             out.append(_line([row[0], *cells], s, 4))
-        elif r + 1 in codes:  # the block's column heads, over its first item
-            heads = row[1 : 1 + len(items[codes[r + 1]])]
-            if "amount_yuan" in items[codes[r + 1]] and s.procurement_unit == "head":
-                heads[-1] = form.MEASURE["amount_yuan"].label.replace("（元）", "（万元）")
-            out.append(_line([row[0], *heads], s, 4))
-        else:  # an article head: 第二十条第（…）项
-            out.append(_line([layout.label(row[0], s.variant())], s, 4))
-            if s.table_mode == "pipe" and not out[:-1]:
-                out.append(pipe_rule(4))
     return out
 
 
