@@ -89,3 +89,25 @@ def test_fixed_width_table_with_empty_cells_reads_by_column() -> None:
     assert rows["new_received"][4] == 2 and rows["new_received"][6] == 2
     assert rows["granted"][4] == 2 and rows["total_processed"][4] == 2
     assert all(rows["new_received"][k] in (None, 0) for k in (0, 1, 2, 3, 5))
+
+
+def test_rows_printed_short_without_places_keep_natural_persons_and_total() -> None:
+    """Copy-paste text of a page with empty cells: '11 11' is most likely 自然人 and 总计, a lone
+    '0' the total (then every cell is 0). The fills are named in repairs."""
+    values = {code: "0" for _l, code in ROWS_2021}
+    for code, v in (("new_received", "11 11"), ("granted", "9 9"), ("unable_not_held", "2 2")):
+        values[code] = v
+    values["total_processed"] = "11 11"
+    body = " ".join(f"{label} {values[code]}" for label, code in ROWS_2021)
+    text = (
+        "某县司法局2023年政府信息公开工作年度报告\n三、收到和处理政府信息公开申请情况 "
+        f"{' '.join(HEADS)} {body}\n四、政府信息公开行政复议、行政诉讼情况\n五、存在的主要问题及改进情况\n"
+    )
+    rec = parse_document(read_text(text.encode(), "txt"), "a.txt")
+    rows = rec["applications"]["rows"]
+    assert rows["new_received"] == [11, 0, 0, 0, 0, 0, 11]
+    assert rows["unable_not_held"] == [2, 0, 0, 0, 0, 0, 2]
+    assert rows["denied_state_secret"] == [0] * 7
+    named = {r["where"] for r in rec["repairs"]}
+    assert "applications.new_received.commercial_enterprise" in named
+    assert "applications.denied_state_secret.natural_person" in named

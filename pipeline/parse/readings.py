@@ -35,6 +35,11 @@ class Costs:
     stray_window: int = 3  # a window of n numbers out of more; plus its distance from the middle
     positional_in_text: int = 1  # reading by column in tab text (a lost tab shifts cells)
     unread_row: int = 10  # a row whose numbers give no reading at all
+    # table 三: where a row's lost cells most likely were. A row printed short with its cells'
+    # places gone ('11 11', a lone '0') most likely kept its total and its natural persons (who
+    # make most applications) and left the organisations' columns empty
+    lost_total: int = 1
+    lost_natural_person: int = 1
 
 
 COSTS = Costs()

@@ -357,6 +357,18 @@ def _with_cost(r: Reading, cost: int) -> Reading:
     return Reading(r.values, r.sources, cost, r.notes, r.gaps, r.dropped)
 
 
+_TOTAL = len(APPLICANT_COLUMNS) - 1
+
+
+def _with_prior(r: Reading) -> Reading:
+    """A reading that takes cells as lost costs more when they are the total or the natural
+    persons' (see ``Costs``): among readings the identities cannot tell apart, the likelier."""
+    if not r.gaps:
+        return r
+    extra = COSTS.lost_total * (_TOTAL in r.gaps) + COSTS.lost_natural_person * (0 in r.gaps)
+    return _with_cost(r, r.cost + extra) if extra else r
+
+
 def _infer_row(pending: list[Tok], pointer: int, nums: dict[str, list[Tok]]) -> tuple[str | None, str]:
     text = "".join(t.text for t in pending)
     # a label cut over two lines ('1.本机关不' / '掌握相关政府信息') names its row when joined
@@ -516,7 +528,7 @@ def _candidates(
             by_column = readings(raw, 7)[0]
             options.append(by_column if grid_source else _with_cost(by_column, COSTS.positional_in_text))
         if not (_positional(raw) and grid_source):
-            options += readings(toks, 7, max_missing=5, group=7) if toks else []
+            options += [_with_prior(r) for r in readings(toks, 7, max_missing=6, group=7)] if toks else []
         for r in options:
             vals, viol = _solve_values(r.values)
             if (vals, r.gaps, r.dropped) in seen:
