@@ -11,10 +11,12 @@ import hashlib
 import json
 import os
 import re
-from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from markupsafe import escape
 
 from pipeline.record import (
     APPLICANT_COLUMNS,
@@ -32,6 +34,7 @@ from pipeline.record import (
 from pipeline.review.chart import line_chart_svg
 from pipeline.review.findings import finding_rows, has_table
 from pipeline.review.labels import AGENCY_KIND_ZH
+from pipeline.review.rows_html import CellValue, grid_rows, measure_rows
 
 if TYPE_CHECKING:
     import duckdb
@@ -55,22 +58,6 @@ def slug(agency_id: str, year: int | None = None) -> str:
     return f"{base}_{year}" if year is not None else base
 
 
-@dataclass
-class Cell:
-    value: Any = None
-    repaired: bool = False
-    corrected: bool = False
-    failing: bool = False
-
-    @property
-    def css(self) -> str:
-        return " ".join(
-            c
-            for c, on in (("fail", self.failing), ("corrected", self.corrected), ("repaired", self.repaired))
-            if on
-        )
-
-
 _FACT_TABLES = ("fact_application", "fact_review_litigation", "fact_proactive")
 
 
@@ -84,32 +71,39 @@ def _has_column(con: duckdb.DuckDBPyConnection, table: str, column: str) -> bool
     )
 
 
-def _tables(cells: dict[str, Cell], fmt: int | None) -> dict[str, Any]:
-    """The three tables in the form's layout: header and rows of (label, [Cell])."""
-    fmt = fmt or 2021
-    t3 = [
-        (APPLICATION_ROW_LABELS[r], [cells.get(f"applications.{r}.{c}", Cell()) for c in APPLICANT_COLUMNS])
-        for r in APPLICATION_ROWS
-        if fmt in APPLICATION_ROW_FORMATS[r]
-    ]
-    t4 = [
-        (RL_GROUP_LABELS[g], [cells.get(f"review_litigation.{g}.{c}", Cell()) for c in RL_COLUMNS])
-        for g in RL_GROUPS
-    ]
-    t2 = []
-    for item, (label, measures) in PROACTIVE_ITEMS.get(fmt, PROACTIVE_ITEMS[2021]).items():
-        t2.append(
-            (
-                label,
-                [(PROACTIVE_MEASURE_LABELS[m], cells.get(f"proactive.{item}.{m}", Cell())) for m in measures],
-            )
-        )
+@cache
+def _layout(fmt: int) -> dict[str, Any]:
+    """The three tables of a form edition: row labels (escaped HTML) and the cell path of each
+    number, in the form's order."""
     return {
-        "t2": t2,
+        "t3": [
+            (str(escape(APPLICATION_ROW_LABELS[r])), [f"applications.{r}.{c}" for c in APPLICANT_COLUMNS])
+            for r in APPLICATION_ROWS
+            if fmt in APPLICATION_ROW_FORMATS[r]
+        ],
+        "t4": [
+            (str(escape(RL_GROUP_LABELS[g])), [f"review_litigation.{g}.{c}" for c in RL_COLUMNS])
+            for g in RL_GROUPS
+        ],
+        "t2": [
+            (
+                str(escape(label)),
+                [(str(escape(PROACTIVE_MEASURE_LABELS[m])), f"proactive.{item}.{m}") for m in measures],
+            )
+            for item, (label, measures) in PROACTIVE_ITEMS.get(fmt, PROACTIVE_ITEMS[2021]).items()
+        ],
+    }
+
+
+def _tables(cells: dict[str, CellValue], failing: set[str], fmt: int | None) -> dict[str, Any]:
+    """The three tables in the form's layout: headers, and rows as HTML (``rows_html``)."""
+    layout = _layout(fmt or 2021)
+    return {
+        "t2_rows": measure_rows(layout["t2"], cells, failing),
         "t3_header": [APPLICANT_LABELS[c] for c in APPLICANT_COLUMNS],
-        "t3": t3,
+        "t3_rows": grid_rows(layout["t3"], cells, failing),
         "t4_header": [RL_COLUMN_LABELS[c] for c in RL_COLUMNS],
-        "t4": t4,
+        "t4_rows": grid_rows(layout["t4"], cells, failing),
     }
 
 
@@ -175,22 +169,28 @@ class CardData:
         flag = {t: "is_corrected" if _has_column(con, t, "is_corrected") else "false" for t in _FACT_TABLES}
         cells = con.sql(
             f"""
-            select report_id, 'applications.' || disposition_code || '.' || applicant_code, "count",
-                   is_repaired, {flag["fact_application"]}
-            from fact_application semi join _card_reports using (report_id)
-            union all
-            select report_id, 'review_litigation.' || group_code || '.' || outcome_code, "count",
-                   is_repaired, {flag["fact_review_litigation"]}
-            from fact_review_litigation semi join _card_reports using (report_id)
-            union all
-            select report_id, 'proactive.' || item_code || '.' || measure_code, value, is_repaired,
-                   {flag["fact_proactive"]}
-            from fact_proactive semi join _card_reports using (report_id)
+            select report_id, list(path) as paths, list(v) as vs, list(rep) as reps, list(cor) as cors
+            from (
+                select report_id, 'applications.' || disposition_code || '.' || applicant_code as path,
+                       "count" as v, is_repaired as rep, {flag["fact_application"]} as cor
+                from fact_application semi join _card_reports using (report_id)
+                union all
+                select report_id, 'review_litigation.' || group_code || '.' || outcome_code, "count",
+                       is_repaired, {flag["fact_review_litigation"]}
+                from fact_review_litigation semi join _card_reports using (report_id)
+                union all
+                select report_id, 'proactive.' || item_code || '.' || measure_code, value, is_repaired,
+                       {flag["fact_proactive"]}
+                from fact_proactive semi join _card_reports using (report_id)
+            )
+            group by report_id
             """
         ).to_arrow_table()
-        self.cells: dict[str, dict[str, Cell]] = {}
-        for rid, path, v, rep, cor in zip(*(c.to_pylist() for c in cells.columns), strict=True):
-            self.cells.setdefault(rid, {})[path] = Cell(v, bool(rep), bool(cor))
+        # one dict per report from its lists (a Python loop over every cell cost a second per 10⁵)
+        self.cells: dict[str, dict[str, CellValue]] = {
+            rid: dict(zip(paths, zip(vs, map(bool, reps), map(bool, cors), strict=True), strict=True))
+            for rid, paths, vs, reps, cors in zip(*(c.to_pylist() for c in cells.columns), strict=True)
+        }
         self.findings: dict[str, list[dict[str, Any]]] = {}
         for f in finding_rows(con, "f.report_id in (select report_id from _card_reports)"):
             self.findings.setdefault(f["report_id"], []).append(f)
@@ -246,12 +246,11 @@ class CardData:
             self.trends[agency_id] = trend_svg(years)
         cells = self.cells.get(report_id, {})
         findings = self.findings.get(report_id, [])
+        failing: set[str] = set()
         for f in findings:
             involved = [c for c in (f["cells"] or "").split(",") if c]
             # a sum over a whole column (（七）= 21 rows) marks its total only, not every zero in it
-            for c in involved if len(involved) <= 8 else involved[-1:]:
-                if c in cells:
-                    cells[c].failing = True
+            failing.update(c for c in (involved if len(involved) <= 8 else involved[-1:]) if c in cells)
         return {
             "agency_id": agency_id,
             "name": name,
@@ -263,7 +262,7 @@ class CardData:
             "path": path,
             "status": status,
             "n_repairs": n_repairs,
-            "tables": _tables(cells, fmt),
+            "tables": _tables(cells, failing, fmt),
             "findings": findings,
             "peers": self._peers(agency_id, year),
             "rate_trend": [(y[0], _pct(y[3]), _pct(y[4])) for y in years],

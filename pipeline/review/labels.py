@@ -7,6 +7,8 @@ through here. Codes and labels come from ``pipeline.record`` (the record contrac
 
 from __future__ import annotations
 
+from functools import cache
+
 from pipeline.record import (
     APPLICANT_LABELS,
     APPLICATION_ROW_LABELS,
@@ -78,6 +80,7 @@ def rule_zh(rule_id: str) -> str:
     return RULE_ZH.get(rule_id, rule_id)
 
 
+@cache
 def cell_zh(cell: str) -> str:
     """One dotted cell path in the form's words, e.g. 表三 三（一）予以公开·自然人."""
     prefix = ""
@@ -98,6 +101,7 @@ def cell_zh(cell: str) -> str:
     return prefix + cell
 
 
+@cache
 def cells_zh(cells: str | None, most: int = 0) -> str:
     """A finding's comma-separated cells, each in Chinese, joined by 、; with ``most``, a long list
     shows its first cells, … and the last (the total), and the count."""

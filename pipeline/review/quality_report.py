@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from pipeline.review.findings import finding_rows
 from pipeline.review.labels import KIND_ZH, SEVERITY_ZH, cell_zh
+from pipeline.review.rows_html import finding_blocks
 
 if TYPE_CHECKING:
     import duckdb
@@ -76,7 +77,14 @@ def write_quality_report(con: duckdb.DuckDBPyConnection, path: Path, warehouse: 
     pages = {p: f"quality/{slug(p)}.html" for p in by_province}
     for province, prows in by_province.items():
         tmp = folder / f".{slug(province)}.html.tmp"
-        render("quality_findings.html.j2", tmp, province=province, rows=prows, generated=generated)
+        render(
+            "quality_findings.html.j2",
+            tmp,
+            province=province,
+            rows=prows,
+            findings_html=finding_blocks(prows),
+            generated=generated,
+        )
         tmp.replace(path.parent / pages[province])
     for old in folder.glob("*.html"):
         if f"quality/{old.name}" not in pages.values():
