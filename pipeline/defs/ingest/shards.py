@@ -48,7 +48,12 @@ def plan_shards(context: dg.OpExecutionContext, ogi: OgiResource) -> Iterator[dg
             yield dg.DynamicOutput(shard, mapping_key=f"b{j}_s{shard.index}")
 
 
-@dg.op
+#: a shard step fails only when its worker or the store does (a bad file is an outcome, not a
+#: failure): try it again, on whichever worker takes it, before the run gives up
+SHARD_RETRY = dg.RetryPolicy(max_retries=2, delay=5)
+
+
+@dg.op(retry_policy=SHARD_RETRY)
 def parse_shard(context: dg.OpExecutionContext, ogi: OgiResource, shard: Any) -> dict[str, Any]:
     """One shard through the runner (per-file time limit, quarantine), outcomes to the shard store."""
     from pipeline.load.sharded import parse_shard as parse
