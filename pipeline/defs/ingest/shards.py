@@ -10,7 +10,6 @@ With ``shard_files`` 0 (the default) the plan is empty and nothing runs here: th
 inside ``core_ogi__reports``, over this machine's process pool, as before.
 """
 
-
 import warnings
 from collections.abc import Iterator
 from typing import Any
@@ -82,7 +81,9 @@ def shards_parsed(context: dg.OpExecutionContext, results: list[dict[str, Any]])
             "timeouts": dg.MetadataValue.int(total["kind_timeout"]),
             "crashes": dg.MetadataValue.int(total["kind_crash"]),
             "seconds_in_shards": dg.MetadataValue.float(round(float(sum(r["seconds"] for r in results)), 3)),
-            "parse_seconds": dg.MetadataValue.float(round(float(sum(r["parse_seconds"] for r in results)), 3)),
+            "parse_seconds": dg.MetadataValue.float(
+                round(float(sum(r["parse_seconds"] for r in results)), 3)
+            ),
         }
     )
 
