@@ -111,3 +111,29 @@ def test_rows_printed_short_without_places_keep_natural_persons_and_total() -> N
     named = {r["where"] for r in rec["repairs"]}
     assert "applications.new_received.commercial_enterprise" in named
     assert "applications.denied_state_secret.natural_person" in named
+
+
+def test_converter_markdown_cells() -> None:
+    """markitdown merges two columns into one cell ('390 4'); pymupdf4llm breaks a cell's two
+    values with <br> and cuts a label over cells; html2text drops the outer pipes."""
+    from pipeline.parse.tokens import tokenize_line
+
+    (line,) = read_text(b"| x | 390 4 | 412<br>0 |\n|---|---|---|\n", "md").lines
+    assert [t.value for t in tokenize_line(line) if t.kind == "num"] == [390, 4, 412, 0]
+    (row,) = read_text("政府集中采购| 38| 3261335\n".encode(), "md").lines
+    assert row.cells == ["政府集中采购", "38", "3261335"]
+    assert read_text("申请<br>数量 | 1 |\n".encode(), "md").lines[0].cells == ["申请数量", "1"]
+
+
+def test_a_label_cut_over_cells_still_names_its_row() -> None:
+    lines = ["某县司法局2023年政府信息公开工作年度报告", "三、收到和处理政府信息公开申请情况"]
+    lines.append("|" + "|".join(HEADS) + "|")
+    lines.append("|---|---|")
+    for label, code in ROWS_2021:
+        cut = [label[:3], label[3:6], label[6:]] if code in ("new_received", "carried_over") else [label]
+        vals = "1|0|0|0|0|0|1" if code in ("new_received", "granted", "total_processed") else "0|0|0|0|0|0|0"
+        lines.append("|" + "|".join(cut) + "|" + vals + "|")
+    lines += ["四、政府信息公开行政复议、行政诉讼情况", "五、存在的主要问题及改进情况"]
+    rec = parse_document(read_text("\n".join(lines).encode(), "md"), "a.md")
+    assert rec["applications"]["rows"]["new_received"] == [1, 0, 0, 0, 0, 0, 1]
+    assert rec["applications"]["rows"]["carried_over"] == [0] * 7

@@ -82,9 +82,14 @@ def detect_decode(data: bytes) -> tuple[str, str]:
 _INLINE_HTML = re.compile(r"<br\s*/?>|</?(?:span|font|b|strong|p|sup|sub)\b[^>]*>", re.I)
 
 
+_BR_BETWEEN_NUMBERS = re.compile(r"(?<=[\d%])\s*<br\s*/?>\s*(?=[+\-]?\d)", re.I)
+
+
 def _unmark(line: str) -> str:
     """Converter markdown keeps bits of HTML inside cells and lines ('申请<br>数量', '&nbsp;')."""
     if "<" in line:
+        # between numbers a line break separates two values ('412<br>0'); in words it is nothing
+        line = _BR_BETWEEN_NUMBERS.sub(" ", line)
         line = _INLINE_HTML.sub("", line)
     if "&" in line:
         import html
@@ -98,7 +103,8 @@ def split_cells(line: str) -> list[str] | None:
     if "\t" in line:
         return [normalize_cell(c) for c in line.split("\t")]
     stripped = line.strip()
-    if stripped.count("|") >= 2 and (stripped.startswith("|") or stripped.count("|") >= 3):
+    # '| a | b |', 'a | b | c', and html2text's rows without outer pipes ('政府集中采购| 38| 3261335')
+    if stripped.count("|") >= 2:
         parts = stripped.split("|")
         if stripped.startswith("|"):
             parts = parts[1:]

@@ -121,9 +121,10 @@ def find_start(lines: list[Line], begin: int = 0) -> int | None:
         if "新收" not in lines[i].text and "本年" not in lines[i].text:
             continue
         toks = tokenize_line(lines[i])
+        words = [t.text for t in toks if t.kind == "text"]
         if any(
-            t.kind == "text" and ("new_received" in match_rows(t.text) or _FIRST_ROW.match(t.text))
-            for t in toks
+            "new_received" in match_rows(w) or _FIRST_ROW.match(w)
+            for w in (*words, "".join(words))  # the label may be cut over cells
         ):
             window = " ".join(x.text for x in lines[i : i + 16])
             if _CONFIRM.search(window):
@@ -220,6 +221,10 @@ def _assign(
             if t.kind == "text":
                 group = match_group(t.text) or group
                 code = _pick(match_rows(t.text), pointer, count)
+                if code is None and pending and pending[-1].line is t.line:
+                    # a label cut over cells of one row ('|一、本|年新收|政府信息公开申请数量|')
+                    joined = "".join(p.text for p in pending if p.line is t.line) + t.text
+                    code = _pick(match_rows(joined), pointer, count)
                 if code is None and group is not None:
                     # rely on the form's structure: the n-th sub-row of the current group
                     n = enumerator(_after_group(t.text))

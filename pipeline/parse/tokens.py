@@ -168,11 +168,12 @@ def _tokenize_line(line: Line) -> list[Tok]:
             if c in _EMPTY_MARKS or c in _SMUDGES:
                 toks.append(Tok("blank", c, line, True, gap_before="\t"))
                 continue
-            parsed = parse_number(c)
+            parsed = parse_number(c) if " " not in c else None
             if parsed is not None:  # the common case, fast
                 toks.append(Tok("num", c, line, True, parsed[0], parsed[1], "\t"))
                 continue
-            # a cell holding several numbers separated by spaces ('0 0 3') is several cells
+            # a cell holding several numbers separated by spaces ('0 0 3', a converter's '390 4'
+            # for two columns it merged) is several cells; the readings may still join them
             parts = c.split(" ")
             if len(parts) > 1 and all(parse_number(p) is not None for p in parts):
                 for i, p in enumerate(parts):
