@@ -130,8 +130,8 @@ def lo_pdfs() -> list[Source]:
 
 
 def lo_pdfs_kept() -> list[Source]:
-    """The LibreOffice PDFs committed as a family: all DOCX-made ones, four HTML-made ones (size)."""
-    keep = ("_docx", "004_", "009_", "021_", "046_")
+    """The LibreOffice PDFs committed as a family: all DOCX-made ones, three HTML-made ones (size)."""
+    keep = ("_docx", "004_", "021_", "046_")
     return [s for s in lo_pdfs() if any(k in s.path.name for k in keep)]
 
 
@@ -342,7 +342,6 @@ FAMILIES: list[Family] = [
     Family("lynx_dump", all_htmls, ".txt", lynx_dump(200), ("lynx",)),
     Family("lynx_dump80", all_htmls, ".txt", lynx_dump(80), ("lynx",)),  # the default width: cells wrap
     Family("w3m_dump", all_htmls, ".txt", w3m_dump(200), ("w3m",)),
-    Family("w3m_dump80", all_htmls, ".txt", w3m_dump(80), ("w3m",)),
     Family("copypaste_space", html_and_seeds, ".txt", collapse(" "), ("bs4",)),
     Family("copypaste_none", html_and_seeds, ".txt", collapse(""), ("bs4",)),
     Family("ocr_psm6", ocr_sample, ".txt", ocr("6"), ("pdftoppm", "tesseract")),
