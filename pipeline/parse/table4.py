@@ -59,7 +59,8 @@ def read_table4(lines: list[Line], begin: int = 0) -> Table4:
     if start is None:
         return out
     nums: list[Tok] = []
-    for i in range(start, min(len(lines), start + 40)):
+    # up to 80 lines: a PDF converter may put every head word and cell on a line of its own
+    for i in range(start, min(len(lines), start + 80)):
         line = lines[i]
         if any(w in line.text for w in _END) and i > start:
             break
