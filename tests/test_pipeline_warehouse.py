@@ -257,3 +257,24 @@ def test_the_duckdb_1_5_cli_reads_the_published_file(built: tuple[RunSummary, Pa
     assert "875" in out.stdout and "机关年度指标" in out.stdout
     version = subprocess.run([str(cli), "--version"], capture_output=True, text=True).stdout
     assert version.startswith("v1.")
+
+
+def test_mart_repair_reason_counts_the_repairs_json(con: duckdb.DuckDBPyConnection) -> None:
+    """The README's question 5 reads the pre-counted mart; it must answer as the JSON does."""
+    from_json = con.execute("""
+        select m.agency_name, m.n_repairs, m.n_repaired_cells, m.n_findings_warn, r.why, count(*) as times
+        from mart_agency_year as m
+        inner join (
+            select report_id, unnest(from_json(repairs, '[{"why": "varchar"}]')).why as why from report
+        ) as r on m.report_id = r.report_id
+        group by all order by all""").fetchall()
+    from_mart = con.execute("""
+        select m.agency_name, m.n_repairs, m.n_repaired_cells, m.n_findings_warn, r.why, sum(r.times)::bigint
+        from mart_agency_year as m inner join mart_repair_reason as r on m.report_id = r.report_id
+        group by all order by all""").fetchall()
+    assert from_mart == from_json and len(from_mart) == 4
+    assert ("辉县市人民政府", 46, 23, 0, "1 cell(s) lost in extraction", 23) in from_mart
+    assert (
+        con.execute("select sum(times) from mart_repair_reason").fetchone()[0]
+        == con.execute("select sum(n_repairs) from report where is_current").fetchone()[0]
+    )

@@ -49,7 +49,13 @@ MODELS: dict[str, tuple[str, ...]] = {
         "dim_review_litigation",
         "dim_agency",
     ),
-    "marts": ("mart_agency_year", "mart_cross_agency", "mart_yoy", "mart_disposition_mix"),
+    "marts": (
+        "mart_agency_year",
+        "mart_cross_agency",
+        "mart_yoy",
+        "mart_disposition_mix",
+        "mart_repair_reason",
+    ),
     "meta": ("warehouse_build", "publish"),
 }
 _STALE_BUILD_SECONDS = 24 * 3600
