@@ -40,7 +40,6 @@ from pipeline.synth.layout import (
     SECTION_TITLES,
     Variant,
     fmt_value,
-    narrative_text,
     pipe_row,
     pipe_rule,
     placements,
@@ -76,8 +75,6 @@ PLACEHOLDERS = [
     ["项", *(f"数据{i}" for i in range(1, 8))],
     [f"Column{i}" for i in range(1, 9)],
 ]
-#: edition -> table-二 item -> its measures
-_MEASURES = {fmt: {i.code: i.measures for i in items} for fmt, items in form.PROACTIVE_ITEMS.items()}
 
 
 def _table(head: list[str], rows: list[list[str]]) -> list[str]:
@@ -134,7 +131,7 @@ def _table2(d: _Doc) -> list[str]:
         for item, row in items:
             values = proactive.get(item) or {}
             cells = []
-            for m in _MEASURES[d.fmt][item]:
+            for m in layout.ITEM_MEASURES[d.fmt][item]:
                 v = values.get(m)
                 if v is None:
                     text = ""
@@ -273,7 +270,7 @@ def _table3(d: _Doc) -> list[str]:
                 rows.append(["", "", b, *[""] * 7])
         else:
             rows.append([lead[0], lead[1], label3, *shift, *nums])
-        if code == "granted" and rng.random() < 0.3:
+        if code == result_codes(d.fmt)[0] and rng.random() < 0.3:
             rows.append(_spurious_header(d))
     flush()
     return lines
@@ -317,7 +314,7 @@ def converted_rendering(
     lines: list[str] = []
     if rng.random() < (0.4 if ocr else 0.85):
         lines += ["# " + prose.title_lines(name, year, "plain")[0], ""]
-    opening = narrative_text(record)
+    opening = prose.narrative_text(record)
     if rng.random() < 0.7:
         opening = f"按照{record['agency']['province']}{year}年政务公开工作要点要求，" + opening
     else:  # a county name can exist in several provinces (鼓楼区): only the text can say which

@@ -25,15 +25,14 @@ import re
 from decimal import Decimal
 from typing import Any
 
-from pipeline.form import identities
+from pipeline.form import edition_rows, identities
 from pipeline.record import (
     APPLICANT_COLUMNS,
-    APPLICATION_ROW_FORMATS,
-    APPLICATION_ROWS,
     DISPOSITION_ROWS,
     RL_COLUMNS,
     RL_GROUPS,
 )
+from pipeline.synth.layout import result_codes
 
 __all__ = [
     "KANGXI",
@@ -46,6 +45,7 @@ __all__ = [
     "holding",
     "readings",
     "solvable",
+    "solve",
 ]
 
 _INDEX = {
@@ -92,9 +92,7 @@ def equations(record: dict[str, Any]) -> list[tuple[list[Cell], list[Cell]]]:
 def cell_values(record: dict[str, Any]) -> dict[Cell, int]:
     out: dict[Cell, int] = {}
     fmt = record["format_version"]
-    for code in APPLICATION_ROWS:
-        if fmt not in APPLICATION_ROW_FORMATS[code]:
-            continue
+    for code in edition_rows(fmt):
         for c, v in enumerate(record["applications"]["rows"].get(code) or [None] * 7):
             if v is not None:
                 out[(code, c)] = v
@@ -150,12 +148,19 @@ def solvable(eqs: list, values: dict[Cell, int], unknown: set[Cell]) -> bool:
     return not todo and all(known[x] == values[x] for x in unknown)
 
 
+def solve(eq: tuple[list[Cell], list[Cell]], x: Cell, known: dict[Cell, int]) -> int:
+    """The value cell ``x`` must take for ``eq`` (plus side = minus side) to hold, the rest ``known``."""
+    plus, minus = eq
+    rest = sum(known[c] for c in plus if c != x) - sum(known[c] for c in minus if c != x)
+    return -rest if x in plus else rest
+
+
 def choose_blanks(record: dict[str, Any], rng: random.Random) -> set[Cell]:
     """Zero cells to print blank, each one forced by the identities (module docstring)."""
     values = cell_values(record)
     eqs, safe = holding(record, values)
     fmt = record["format_version"]
-    codes = [c for c in APPLICATION_ROWS if fmt in APPLICATION_ROW_FORMATS[c]]
+    codes = edition_rows(fmt)
     candidates: list[list[Cell]] = []
     # an all-zero applicant column left blank (one, sometimes two: the rest print their zeros)
     zero_cols = [c for c in range(6) if all(values.get((code, c)) == 0 for code in codes)]
@@ -195,7 +200,7 @@ def choose_join(record: dict[str, Any], rng: random.Random) -> tuple[str, int] |
     values = cell_values(record)
     eqs, safe = holding(record, values)
     fmt = record["format_version"]
-    codes = [c for c in APPLICATION_ROWS if fmt in APPLICATION_ROW_FORMATS[c]]
+    codes = edition_rows(fmt)
     options: list[tuple[str, int]] = []
     for code in codes:
         vals = [values[(code, c)] for c in range(7)]
@@ -206,6 +211,8 @@ def choose_join(record: dict[str, Any], rng: random.Random) -> tuple[str, int] |
                 options.append((code, i))
     rng.shuffle(options)
     row_eqs = {code: [e for e in eqs if any(x[0] == code for x in e[0] + e[1])] for code in codes}
+    # each row's own identity (all its cells in the row): 总计 = the six applicant columns
+    own = {code: [e for e in row_eqs[code] if all(x[0] == code for x in e[0] + e[1])] for code in codes}
     for code, i in options:
         tokens = [str(values[(code, c)]) for c in range(7)]
         tokens = [*tokens[:i], tokens[i] + tokens[i + 1], *tokens[i + 2 :]]
@@ -214,8 +221,8 @@ def choose_join(record: dict[str, Any], rng: random.Random) -> tuple[str, int] |
         for reading in readings(tokens):
             if -1 in reading:  # a blank cell: the reader would fill it from the row identity
                 j = reading.index(-1)
-                others = [v for k, v in enumerate(reading) if k != j]
-                reading[j] = sum(others) if j == 6 else others[5] - sum(others[:5])
+                row = {(code, c): v for c, v in enumerate(reading) if c != j}
+                reading[j] = solve(own[code][0], (code, j), row)  # the row holds: a safe row
                 if reading[j] < 0:
                     continue
             trial = dict(values)
@@ -245,12 +252,11 @@ def choose_lost_column(
     values = cell_values(record)
     eqs = equations(record)
     fmt = record["format_version"]
-    codes = [c for c in APPLICATION_ROWS if fmt in APPLICATION_ROW_FORMATS[c]]
+    codes = edition_rows(fmt)
     if any((code, c) not in values for code in codes for c in range(7)):
         return None
-    rows = set(codes)
-    if from_results:
-        rows -= {"new_received", "carried_over"}
+    # from 予以公开 down: the rows before the first one under 三、本年度办理结果 keep their cells
+    rows = set(codes[codes.index(result_codes(fmt)[0]) :] if from_results else codes)
     zero = [c for c in range(6) if all(values[(code, c)] == 0 for code in codes)]
     rng.shuffle(zero)
     for c in zero:

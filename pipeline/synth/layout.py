@@ -16,19 +16,19 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from pipeline.form import edition_rows
 from pipeline.form import editions as form
 from pipeline.record import (
     APPLICANT_LABELS,
-    APPLICATION_ROW_FORMATS,
     APPLICATION_ROW_GROUPS,
     APPLICATION_ROW_LABELS,
-    APPLICATION_ROWS,
     PROACTIVE_ITEMS,
     PROACTIVE_MEASURE_LABELS,
     RL_COLUMN_LABELS,
     RL_COLUMNS,
     RL_GROUPS,
 )
+from pipeline.synth import prose
 
 # the form's printed words, from the form definition (pipeline.form.editions)
 CHECK_NOTE = form.CHECK_NOTE
@@ -46,6 +46,8 @@ ARTICLE_BLOCKS: dict[int, list[tuple[str, list[str]]]] = {
     ]
     for fmt in (2021, 2019)
 }
+#: edition -> table-二 item -> its measures
+ITEM_MEASURES = {fmt: {i.code: i.measures for i in items} for fmt, items in form.PROACTIVE_ITEMS.items()}
 _RL_HEAD = {g.code: g.head for g in form.RL_GROUPS}
 _MEASURE_EDITIONS = {
     m.code: [
@@ -250,7 +252,7 @@ def articles(table: Table) -> list[Article]:
 # ----------------------------------------------------------------------------- table 三
 def table3_codes(fmt: int) -> list[str]:
     """The record row codes table 三 prints, in order (2019: one （六）其他处理 row)."""
-    return [c for c in APPLICATION_ROWS if fmt in APPLICATION_ROW_FORMATS[c]]
+    return edition_rows(fmt)
 
 
 #: rows whose label has a top-level numeral (一、 二、 四、): they span the three label columns;
@@ -366,55 +368,11 @@ def expand(table: Table) -> list[list[str]]:
 
 
 # ----------------------------------------------------------------------------- whole report
-_FILLER_1 = [
-    "（一）主动公开",
-    "坚持以公开为常态、不公开为例外，围绕中心工作和群众关切，依法依规做好政府信息主动公开工作，"
-    "及时公开政策文件、规划计划、财政预决算、重大建设项目等重点领域信息，做到应公开尽公开。",
-    "（二）依申请公开",
-    "严格落实依申请公开受理、登记、审核、答复等工作流程，规范答复文书格式，确保依法、按时、规范答复，"
-    "切实保障申请人的合法权益。",
-    "（三）政府信息管理",
-    "加强政府信息公开保密审查，坚持先审查、后公开，一事一审、全面审查；动态更新政府信息公开指南和目录，"
-    "对已公开的规范性文件开展清理并及时公布清理结果。",
-    "（四）政府信息公开平台建设",
-    "进一步优化政府网站政府信息公开专栏栏目设置，加强政务新媒体管理，完善政务服务便民热线，"
-    "拓宽公开渠道，提升公开实效。",
-    "（五）监督保障",
-    "将政务公开工作纳入年度绩效考核，定期开展自查，及时整改发现的问题；组织开展政务公开业务培训，"
-    "提高工作人员的业务水平。",
-]
-_FILLER_5 = [
-    "一是公开内容的深度和广度有待进一步拓展；二是政策解读的形式还不够丰富；三是工作人员的业务能力有待提高。",
-    "下一步，将加强学习培训，健全工作机制，丰富解读形式，不断提升政务公开工作质量。",
-]
-_FILLER_6 = [
-    "本年度未收取政府信息公开信息处理费。",
-    "认真落实上级年度政务公开工作要点，人大代表建议和政协提案办理结果依法公开。",
-]
-
-
 @dataclass(frozen=True)
 class Block:
     kind: str  # 'title' | 'heading' | 'para' | 'table' | 'right' (signature, date)
     text: str = ""
     table: Table | None = None
-
-
-def title_text(record: dict[str, Any]) -> str:
-    return f"{record['agency']['name']}{record['year']}年政府信息公开工作年度报告"
-
-
-def narrative_text(record: dict[str, Any]) -> str:
-    """The opening paragraph of 一、总体情况, stating the narrative numbers that are not null."""
-    nar = record.get("narrative") or {}
-    year = record["year"]
-    parts = [f"{year}年，{record['agency']['name']}认真贯彻落实《中华人民共和国政府信息公开条例》"]
-    if nar.get("items_published") is not None:
-        parts.append(f"全年主动公开政府信息{nar['items_published']}条")
-    if nar.get("applications_received") is not None:
-        parts.append(f"共收到政府信息公开申请{nar['applications_received']}件")
-    parts.append("政府信息公开工作稳步推进")
-    return "，".join(parts) + "。"
 
 
 def outline(record: dict[str, Any], v: Variant) -> list[Block]:
@@ -423,15 +381,15 @@ def outline(record: dict[str, Any], v: Variant) -> list[Block]:
     t = tables(record, v)
     year = record["year"]
     blocks = [
-        Block("title", title_text(record)),
+        Block("title", prose.title_text(record)),
         Block(
             "para",
             f"本报告由{record['agency']['name']}根据《中华人民共和国政府信息公开条例》要求编制。"
             f"本报告中所列数据的统计期限自{year}年1月1日起至{year}年12月31日止。",
         ),
         Block("heading", SECTION_TITLES[1]),
-        Block("para", narrative_text(record)),
-        *(Block("heading" if len(p) < 16 else "para", p) for p in _FILLER_1),
+        Block("para", prose.narrative_text(record)),
+        *(Block("heading" if len(p) < 16 else "para", p) for p in prose.FILLER_1),
         Block("heading", SECTION_TITLES[2]),
         Block("table", table=t["t2"]),
         Block("heading", SECTION_TITLES[3]),
@@ -439,9 +397,9 @@ def outline(record: dict[str, Any], v: Variant) -> list[Block]:
         Block("heading", SECTION_TITLES[4]),
         Block("table", table=t["t4"]),
         Block("heading", SECTION5_2019 if fmt == 2019 else SECTION_TITLES[5]),
-        *(Block("para", p) for p in _FILLER_5),
+        *(Block("para", p) for p in prose.FILLER_5),
         Block("heading", SECTION_TITLES[6]),
-        *(Block("para", p) for p in _FILLER_6),
+        *(Block("para", p) for p in prose.FILLER_6),
         Block("right", record["agency"]["name"]),
         Block("right", f"{year + 1}年1月20日"),
     ]

@@ -26,6 +26,61 @@ def title_lines(name: str, year: int, kind: str) -> list[str]:
     }[kind]
 
 
+#: the sub-heads of section 一 as the 2019 and 2021 guidance words them
+SECTION1_HEADS = (
+    "（一）主动公开",
+    "（二）依申请公开",
+    "（三）政府信息管理",
+    "（四）政府信息公开平台建设",
+    "（五）监督保障",
+)
+
+
+def title_text(record: dict[str, Any]) -> str:
+    return f"{record['agency']['name']}{record['year']}年政府信息公开工作年度报告"
+
+
+def narrative_text(record: dict[str, Any]) -> str:
+    """The opening paragraph of 一、总体情况, stating the narrative numbers that are not null."""
+    nar = record.get("narrative") or {}
+    year = record["year"]
+    parts = [f"{year}年，{record['agency']['name']}认真贯彻落实《中华人民共和国政府信息公开条例》"]
+    if nar.get("items_published") is not None:
+        parts.append(f"全年主动公开政府信息{nar['items_published']}条")
+    if nar.get("applications_received") is not None:
+        parts.append(f"共收到政府信息公开申请{nar['applications_received']}件")
+    parts.append("政府信息公开工作稳步推进")
+    return "，".join(parts) + "。"
+
+
+#: the outline's section 一 (HTML, DOCX, PDF): sub-heads and paragraphs
+FILLER_1 = [
+    SECTION1_HEADS[0],
+    "坚持以公开为常态、不公开为例外，围绕中心工作和群众关切，依法依规做好政府信息主动公开工作，"
+    "及时公开政策文件、规划计划、财政预决算、重大建设项目等重点领域信息，做到应公开尽公开。",
+    SECTION1_HEADS[1],
+    "严格落实依申请公开受理、登记、审核、答复等工作流程，规范答复文书格式，确保依法、按时、规范答复，"
+    "切实保障申请人的合法权益。",
+    SECTION1_HEADS[2],
+    "加强政府信息公开保密审查，坚持先审查、后公开，一事一审、全面审查；动态更新政府信息公开指南和目录，"
+    "对已公开的规范性文件开展清理并及时公布清理结果。",
+    SECTION1_HEADS[3],
+    "进一步优化政府网站政府信息公开专栏栏目设置，加强政务新媒体管理，完善政务服务便民热线，"
+    "拓宽公开渠道，提升公开实效。",
+    SECTION1_HEADS[4],
+    "将政务公开工作纳入年度绩效考核，定期开展自查，及时整改发现的问题；组织开展政务公开业务培训，"
+    "提高工作人员的业务水平。",
+]
+FILLER_5 = [
+    "一是公开内容的深度和广度有待进一步拓展；二是政策解读的形式还不够丰富；三是工作人员的业务能力有待提高。",
+    "下一步，将加强学习培训，健全工作机制，丰富解读形式，不断提升政务公开工作质量。",
+]
+FILLER_6 = [
+    "本年度未收取政府信息公开信息处理费。",
+    "认真落实上级年度政务公开工作要点，人大代表建议和政协提案办理结果依法公开。",
+]
+
+
 _CN = "零一二三四五六七八九"
 
 
@@ -81,7 +136,7 @@ def section1(
             ),
         )
     )
-    paras.append(("sub", "（一）主动公开"))
+    paras.append(("sub", SECTION1_HEADS[0]))
     items = nar.get("items_published")
     sentence = ""
     if distractor_first:
@@ -113,7 +168,7 @@ def section1(
         ]
     )
     paras.append(("para", sentence))
-    paras.append(("sub", "（二）依申请公开"))
+    paras.append(("sub", SECTION1_HEADS[1]))
     apps = nar.get("applications_received")
     if apps is not None:
         n = cn_number(apps) if cn_numerals and apps < 100 else str(apps)
@@ -140,7 +195,7 @@ def section1(
                 "严格落实依申请公开受理、登记、审核、答复等工作流程，规范答复文书格式，确保依法按时答复。",
             )
         )
-    paras.append(("sub", "（三）政府信息管理"))
+    paras.append(("sub", SECTION1_HEADS[2]))
     paras.append(
         (
             "para",
@@ -148,7 +203,7 @@ def section1(
             f"并于{year}年{rng.randint(1, 12)}月{rng.randint(1, 28)}日公布清理结果。",
         )
     )
-    paras.append(("sub", "（四）政府信息公开平台建设"))
+    paras.append(("sub", SECTION1_HEADS[3]))
     paras.append(
         (
             "para",
@@ -156,7 +211,7 @@ def section1(
             f"整体合格率{rng.randint(90, 100)}%。",
         )
     )
-    paras.append(("sub", "（五）监督保障"))
+    paras.append(("sub", SECTION1_HEADS[4]))
     paras.append(
         (
             "para",

@@ -37,10 +37,10 @@ from pipeline.synth.layout import (
     SECTION_TITLES,
     Variant,
     label,
-    narrative_text,
     table3_codes,
     words,
 )
+from pipeline.synth.records import broken_identities
 
 __all__ = [
     "Rendering",
@@ -55,8 +55,6 @@ __all__ = [
     "t4_readings",
 ]
 
-#: edition -> table-二 item -> its measures
-_MEASURES = {fmt: {i.code: i.measures for i in items} for fmt, items in form.PROACTIVE_ITEMS.items()}
 #: chance that a run with more than one valid split is kept (and its cells declared unrecoverable)
 KEEP_AMBIGUOUS = 0.15
 
@@ -346,7 +344,7 @@ def _table2(record: dict[str, Any], s: _Style, rng: random.Random, out: Renderin
     table = layout.table2(record, replace(s.variant, plus_sign=plus))
     pieces: list[str] = []
     for article, heads, items in layout.articles(table):
-        measures = _MEASURES[fmt][items[0][0]]
+        measures = layout.ITEM_MEASURES[fmt][items[0][0]]
         if "amount_yuan" in measures and unit == "header_yuan":
             heads = [*heads[:-1], label(form.MEASURE["amount_yuan"].label, s.variant)]
         pieces.append(sep.join([article, *heads]))
@@ -355,7 +353,7 @@ def _table2(record: dict[str, Any], s: _Style, rng: random.Random, out: Renderin
             parts: list[str] = []
             kinds: list[str] = []
             suffix = ""
-            for m, text in zip(_MEASURES[fmt][item], row[1:], strict=True):
+            for m, text in zip(layout.ITEM_MEASURES[fmt][item], row[1:], strict=True):
                 v = values.get(m)
                 if v is None:
                     parts.append("")
@@ -369,8 +367,10 @@ def _table2(record: dict[str, Any], s: _Style, rng: random.Random, out: Renderin
                 kinds.append(
                     "money" if form.MEASURE[m].money else "signed" if form.MEASURE[m].signed else "count"
                 )
-            paths = [f"proactive.{item}.{m}" for m in _MEASURES[fmt][item]]
-            keep = 0.5 if item == "government_procurement" else KEEP_AMBIGUOUS
+            paths = [f"proactive.{item}.{m}" for m in layout.ITEM_MEASURES[fmt][item]]
+            keep = (
+                0.5 if "amount_yuan" in layout.ITEM_MEASURES[fmt][item] else KEEP_AMBIGUOUS
+            )  # 元: unit ambiguity
 
             def readings(t: str, kinds: list[str] = kinds) -> int:
                 return t2_readings(t, kinds)
@@ -395,6 +395,7 @@ def _table3(record: dict[str, Any], s: _Style, rng: random.Random, out: Renderin
     """Table 三 off the shared layout model's grid: each row's heads, label and numbers run on."""
     rows = record["applications"]["rows"]
     table = layout.table3(record, s.variant)
+    broken = set(broken_identities(record))
     head = table.header()
     pieces = [(head[0][0] + " ") if rng.random() < 0.8 else "", _table3_header(head, rng) + " "]
     for code, row in table.data():
@@ -404,7 +405,7 @@ def _table3(record: dict[str, Any], s: _Style, rng: random.Random, out: Renderin
             lead += _lab(mid, s, rng) + rng.choice(["", " "])
         text = _lab(item or mid or top, s, rng)
         vals = rows.get(code) or [None] * 7
-        holds = None not in vals and sum(vals[:6]) == vals[6]
+        holds = not {f"blank:{code}", f"row:{code}"} & broken  # the row identity the readings count with
         parts = ["" if v is None else str(v) for v in vals]
         paths = [f"applications.{code}.{c}" for c in APPLICANT_COLUMNS]
         nums = _numbers(parts, rng, row_readings, holds, paths, out)
@@ -423,7 +424,8 @@ def _table4(record: dict[str, Any], rng: random.Random, out: Rendering) -> str:
     else:
         head = "".join([*words(h[0]), *litigation]) + outcomes * 3
     vals = [x for g in RL_GROUPS for x in (rl.get(g) or [None] * 5)]
-    holds = None not in vals and all(sum(vals[i : i + 4]) == vals[i + 4] for i in (0, 5, 10))
+    broken = set(broken_identities(record))
+    holds = not any({f"blank:t4:{g}", f"t4:{g}"} & broken for g in RL_GROUPS)
     paths = [f"review_litigation.{g}.{c}" for g in RL_GROUPS for c in RL_COLUMNS]
     parts = ["" if v is None else str(v) for v in vals]
     return head + " " + _numbers(parts, rng, t4_readings, holds, paths, out)
@@ -431,11 +433,12 @@ def _table4(record: dict[str, Any], rng: random.Random, out: Rendering) -> str:
 
 # ----------------------------------------------------------------------------- document
 _PROSE_1 = [
-    "（一）主动公开 坚持以公开为常态、不公开为例外，及时公开政策文件、规划计划、财政预决算等重点领域信息。",
-    "（二）依申请公开 规范依申请公开登记、审核、办理、答复、归档等环节，准确把握办理时限。",
-    "（三）政府信息管理 严格落实公文公开属性源头认定机制和发布前保密审查制度。",
-    "（四）政府信息公开平台建设 发挥政府网站政府信息公开第一平台作用，优化栏目设置。",
-    "（五）监督保障 将政务公开工作纳入年度绩效考核，定期开展自查并及时整改。",
+    prose.SECTION1_HEADS[0] + " "
+    "坚持以公开为常态、不公开为例外，及时公开政策文件、规划计划、财政预决算等重点领域信息。",
+    prose.SECTION1_HEADS[1] + " 规范依申请公开登记、审核、办理、答复、归档等环节，准确把握办理时限。",
+    prose.SECTION1_HEADS[2] + " 严格落实公文公开属性源头认定机制和发布前保密审查制度。",
+    prose.SECTION1_HEADS[3] + " 发挥政府网站政府信息公开第一平台作用，优化栏目设置。",
+    prose.SECTION1_HEADS[4] + " 将政务公开工作纳入年度绩效考核，定期开展自查并及时整改。",
 ]
 _PROSE_5 = (
     "一是公开内容的深度和广度有待拓展；二是政策解读形式不够丰富。下一步，将加强学习培训，健全工作机制。"
@@ -497,7 +500,7 @@ def _body(record: dict[str, Any], rng: random.Random, out: Rendering) -> list[li
     lead = f"根据{agency['province']}{record['year']}年政务公开工作要点部署，" if rng.random() < 0.5 else ""
     if not lead:  # a county name can exist in several provinces (鼓楼区): only the text can say which
         out.unrecoverable.add("agency.province")
-    one = [SECTION_TITLES[1], lead + narrative_text(record), *_PROSE_1[: rng.randint(2, 5)]]
+    one = [SECTION_TITLES[1], lead + prose.narrative_text(record), *_PROSE_1[: rng.randint(2, 5)]]
     if rng.random() < 0.3:
         one.append(f"全年向上级政府网站报送信息{rng.randint(5, 99)}条，被采用{rng.randint(1, 5)}条。")
     five = SECTION5_2019 if fmt == 2019 and rng.random() < 0.7 else SECTION_TITLES[5]

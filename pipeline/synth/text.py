@@ -70,9 +70,6 @@ from pipeline.synth.text_style import LAYOUTS, Style, draw_style
 
 __all__ = ["KANGXI", "LAYOUTS", "Rendering", "Style", "render", "render_text"]
 
-#: edition -> table-二 item -> its measures
-_MEASURES = {fmt: {i.code: i.measures for i in items} for fmt, items in form.PROACTIVE_ITEMS.items()}
-
 
 # ----------------------------------------------------------------------------- result
 @dataclass
@@ -170,11 +167,11 @@ def _table2(record: dict[str, Any], s: Style) -> list[str]:
         out.append(_line([layout.label(article, s.variant())], s, 4))
         if s.table_mode == "pipe" and len(out) == 1:
             out.append(pipe_rule(4))
-        if "amount_yuan" in _MEASURES[fmt][items[0][0]] and s.procurement_unit == "head":
+        if "amount_yuan" in layout.ITEM_MEASURES[fmt][items[0][0]] and s.procurement_unit == "head":
             heads = [*heads[:-1], form.MEASURE["amount_yuan"].label.replace("（元）", "（万元）")]
         out.append(_line(heads, s, 4))
         for item, row in items:
-            cells = [_money(m, t, s) for m, t in zip(_MEASURES[fmt][item], row[1:], strict=True)]
+            cells = [_money(m, t, s) for m, t in zip(layout.ITEM_MEASURES[fmt][item], row[1:], strict=True)]
             out.append(_line([row[0], *cells], s, 4))
     return out
 
