@@ -137,3 +137,17 @@ def test_a_label_cut_over_cells_still_names_its_row() -> None:
     rec = parse_document(read_text("\n".join(lines).encode(), "md"), "a.md")
     assert rec["applications"]["rows"]["new_received"] == [1, 0, 0, 0, 0, 0, 1]
     assert rec["applications"]["rows"]["carried_over"] == [0] * 7
+
+
+def test_table2_item_with_heads_after_its_label_and_a_label_cut_over_lines() -> None:
+    """pdftotext without -layout prints a block's heads after its item; bs4 cuts '行政规|范性文件'."""
+    from pipeline.parse.table2 import read_table2
+
+    text = (
+        "二、主动公开政府信息情况\n第二十条第（一）项\n信息内容\n本年制发件数\n本年废止件数\n现行有效件数\n"
+        "规章\n0\n0\n3\n行政规\n范性文件\n21\n0\n114\n第二十条第（八）项\n行政事业性收费\n"
+        "信息内容\n本年收费金额（单位：万元）\n1.5\n"
+    )
+    t2 = read_table2(read_text(text.encode(), "txt").lines, 2021)
+    assert t2.items["normative_document"] == {"issued": 21, "repealed": 0, "in_force": 114}
+    assert t2.items["administrative_fee"] == {"amount_10k_yuan": 1.5}

@@ -8,6 +8,7 @@ version is read off the column headers; when they are missing the caller's guess
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -42,6 +43,26 @@ def detect_format(lines: list[Line]) -> int | None:
     return 2021 if n21 >= n19 else 2019
 
 
+_HEADS = re.compile(
+    "|".join(
+        re.escape(part)
+        for h in {
+            form.editions.ITEM_HEAD,
+            *(m.label for m in form.MEASURES),
+            *(h for m in form.MEASURES for h in (m.heads or {}).values()),
+        }
+        for part in re.split(r"[(（]", unicodedata.normalize("NFKC", h))
+        if len(part.rstrip(")）")) > 1
+    )
+    + r"|第二十条第[(（][一二三四五六七八九十]+[)）]项|单位|万元|元|保留\d位小数|[(（)）:：,，/]"
+)
+
+
+def _is_head(text: str) -> bool:
+    """A column head of table 二 (or the article line over a block), nothing else."""
+    return not _HEADS.sub("", text.replace(" ", ""))
+
+
 def _signs_in_place(r, measures: tuple[str, ...] | list[str]) -> bool:
     """Only 本年增/减 is printed with a sign: a reading that puts a signed number (the start of a
     token '+60', '-2') in any other measure is not a reading of this row."""
@@ -62,18 +83,27 @@ def read_table2(lines: list[Line], fallback_fmt: int) -> Table2:
     found: dict[str, list[Tok]] = {}
     label_line: dict[str, Line] = {}
     current: str | None = None
+    pending = ""  # text since the last number that named no item (a label cut over lines)
     for line in lines:
         for t in merge_words(tokenize_line(line)):
             if t.kind == "text":
                 code = match_item(t.text)
+                if not (code and code in spec and code not in found) and pending:
+                    code = match_item(pending + t.text)
                 if code and code in spec and code not in found:
                     current = code
                     found[code] = []
                     label_line[code] = line
+                    pending = ""
+                elif current is not None and not found[current] and _is_head(t.text):
+                    continue  # the block's column heads printed after its item's label
                 else:
                     current = None  # a header or a note ends the item's numbers
-            elif current is not None:
-                found[current].append(t)
+                    pending = (pending + t.text)[-12:]
+            else:
+                pending = ""
+                if current is not None:
+                    found[current].append(t)
     out.found = bool(found)
     for code, toks in found.items():
         measures = spec[code][1]
