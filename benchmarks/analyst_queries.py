@@ -1,9 +1,10 @@
 """Time the README's analyst queries on a published warehouse (target: <= 100 ms each).
 
-    .venv/bin/python benchmarks/analyst_queries.py [WAREHOUSE] [--repeat 5]
+    .venv/bin/python benchmarks/analyst_queries.py [WAREHOUSE] [--repeat 5] [--readme FILE]
 
 The queries are read from the README's "Analyst session" section (every ```sql block), so the
-benchmark always times what the README shows. Each runs on a fresh read-only connection, as an
+benchmark always times what the README shows (``--readme`` reads another Markdown file with such a
+section: a proposed edit, timed before it goes in). Each runs on a fresh read-only connection, as an
 analyst's client would: the first run (cold: the file's blocks not yet in DuckDB's buffer) and the
 best of ``--repeat`` further runs are printed with the rows returned (the whole result is fetched).
 """
@@ -48,8 +49,9 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("warehouse", nargs="?", type=Path, default=ROOT / "data" / "warehouse" / "ogi.duckdb")
     ap.add_argument("--repeat", type=int, default=5)
+    ap.add_argument("--readme", type=Path, default=ROOT / "README.md")
     args = ap.parse_args()
-    queries = readme_queries()
+    queries = readme_queries(args.readme)
     with duckdb.connect(str(args.warehouse), read_only=True) as con:
         con.sql("select 1").to_arrow_table()  # pyarrow's import out of the first query's time
         reports = con.execute("select count(*) from report").fetchone()[0]
