@@ -151,3 +151,15 @@ def test_table2_item_with_heads_after_its_label_and_a_label_cut_over_lines() -> 
     t2 = read_table2(read_text(text.encode(), "txt").lines, 2021)
     assert t2.items["normative_document"] == {"issued": 21, "repealed": 0, "in_force": 114}
     assert t2.items["administrative_fee"] == {"amount_10k_yuan": 1.5}
+
+
+def test_a_run_together_row_whose_empty_cells_printed_nothing() -> None:
+    """get_text() with no separator: '30111134' is 30|1|_|1|1|1|34 up to where the empty cell was."""
+    from pipeline.extract.document import Line
+    from pipeline.parse.readings import readings
+    from pipeline.parse.tokens import tokenize_line
+
+    toks = [t for t in tokenize_line(Line("30111134", 1, "30111134")) if t.kind == "num"]
+    rs = readings(toks, 7, max_missing=6, group=7)
+    assert {tuple(v for v in r.values if v is not None) for r in rs} == {(30, 1, 1, 1, 1, 34)}
+    assert {r.gaps for r in rs} == {(p,) for p in range(6)}

@@ -56,6 +56,10 @@ _TITLE_PREFIX = re.compile(
 )
 
 
+# a crawler's English chrome glued before the title ('- no title specified浏阳市…')
+_LATIN_PREFIX = re.compile(r"^[^\u4e00-\u9fff]*[A-Za-z][^\u4e00-\u9fff]*(?=[\u4e00-\u9fff])")
+
+
 def _clean_name(name: str) -> str:
     name = re.sub(r"^[#*\s>]+", "", name)
     name = re.sub(r"^关于", "", name)
@@ -74,7 +78,10 @@ def find_title(lines: list[Line], limit: int = 40) -> Title:
     best: Title | None = None
     for i, line in enumerate(lines[:limit]):
         text = re.sub(r"^[#*\s>]+", "", line.text).replace("\t", "")
-        text = _TITLE_PREFIX.sub("", text)
+        text = _LATIN_PREFIX.sub("", _TITLE_PREFIX.sub("", text))
+        if not _TITLE_HINT.search(text) and i + 1 < len(lines) and len(lines[i + 1].text) <= 12:
+            # a title wrapped over two lines ('…政府信息公开工作年' / '度报告')
+            text += lines[i + 1].text.replace(" ", "")
         if not _TITLE_HINT.search(text):
             continue
         for pat in _TITLE_PATTERNS:

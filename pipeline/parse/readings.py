@@ -232,6 +232,11 @@ def readings(toks: list[Tok], n: int, *, max_missing: int = 2, group: int = 0) -
                 )
                 for parts in cuts
             ]
+        if group == n and len(toks) == 1 and len(digits) > 2:
+            # empty cells print nothing: the run holds fewer cells than the row, its total last
+            short = _short_row_cuts(toks, digits, n)
+            if short:
+                return short
         if len(toks) == 1 and comb(len(digits) - 1, n - 1) > MAX_READINGS:
             return []  # a long run that no cut makes add up: unreadable, not guessed
     # damaged rows repeat (a lost column leaves '0 0 0 0 0 0' in row after row, report after
@@ -241,6 +246,41 @@ def readings(toks: list[Tok], n: int, *, max_missing: int = 2, group: int = 0) -
     for vals, idx, cost, notes, gaps, dropped in _readings_of_pattern(sig, n, max_missing):
         out.append(Reading(vals, tuple(toks[i] if i >= 0 else None for i in idx), cost, notes, gaps, dropped))
     return out
+
+
+def _short_row_cuts(toks: list[Tok], digits: str, n: int) -> list[Reading]:
+    """A row run together whose empty cells printed nothing ('30111134' = 30|1|_|1|1|1|34): the
+    most cells that still add up to the last, each placement of the lost cells a reading (the
+    identities choose among them)."""
+    from itertools import combinations
+
+    for k in range(n - 1, 1, -1):
+        cuts = sum_splits(digits, k, k)
+        if not cuts:
+            continue
+        out = []
+        for parts in cuts:
+            for lost in combinations(range(n - 1), n - k):
+                vals: list = list(parts[:-1])
+                for p in lost:
+                    vals.insert(p, None)
+                vals.append(parts[-1])
+                out.append(
+                    Reading(
+                        tuple(vals),
+                        tuple(None if v is None else toks[0] for v in vals),
+                        COSTS.split_free * (k - 1) + COSTS.lost_cell * (n - k),
+                        (
+                            f"digits {toks[0].text!r} read as {'|'.join(map(str, parts))} (cells run together, "
+                            f"{n - k} empty cell(s) printed nothing; the cut satisfies the total)",
+                        ),
+                        lost,
+                    )
+                )
+                if len(out) > MAX_READINGS:
+                    return []
+        return out
+    return []
 
 
 @lru_cache(maxsize=8192)
