@@ -101,3 +101,23 @@ def test_sharded_run_in_process_writes_the_same_warehouse(tmp_path: Path, wareho
     again = _run(raw, tmp_path / "sharded", shard_files=3)
     assert (again.value("core_ogi__shards", "shards"), again.value("core_ogi__reports", "parsed")) == (1, 2)
     assert again.value("core_ogi__reports", "reused") == sum(files.values()) - 2
+
+
+def test_executor_is_chosen_by_config(monkeypatch: pytest.MonkeyPatch) -> None:
+    from pipeline.defs.resources import DEFAULT_BROKER, executor_def
+
+    monkeypatch.delenv("OGI_EXECUTOR", raising=False)
+    assert executor_def().name == "multiprocess"
+    monkeypatch.setenv("OGI_EXECUTOR", "celery")
+    monkeypatch.delenv("OGI_CELERY_BROKER", raising=False)
+    monkeypatch.delenv("OGI_CELERY_BACKEND", raising=False)
+    celery = executor_def()
+    assert celery.name == "celery"
+    config = celery.apply_config_mapping({}).value["config"]
+    assert (config["broker"], config["backend"]) == (DEFAULT_BROKER, DEFAULT_BROKER)
+    monkeypatch.setenv("OGI_CELERY_BROKER", "redis://queue.internal:6379/3")
+    config = executor_def().apply_config_mapping({}).value["config"]
+    assert config["broker"] == config["backend"] == "redis://queue.internal:6379/3"  # backend: the broker
+    monkeypatch.setenv("OGI_EXECUTOR", "threads")
+    with pytest.raises(ValueError, match="multiprocess, celery"):
+        executor_def()
