@@ -163,3 +163,19 @@ def test_a_run_together_row_whose_empty_cells_printed_nothing() -> None:
     rs = readings(toks, 7, max_missing=6, group=7)
     assert {tuple(v for v in r.values if v is not None) for r in rs} == {(30, 1, 1, 1, 1, 34)}
     assert {r.gaps for r in rs} == {(p,) for p in range(6)}
+
+
+def test_table2_cells_under_their_heads_in_a_wider_grid() -> None:
+    """LibreOffice draws table 二's stacked blocks as one ruled table: a block's row carries
+    spacer cells, and each measure is the cell under its head."""
+    from pipeline.extract.document import Line
+    from pipeline.parse.table2 import read_table2
+
+    rows = [
+        ["第二十条第(五)项", "", "", "", "", "", ""],
+        ["信息内容", "", "上一年项目数量", "", "本年增/减", "", "处理决定数量"],
+        ["其他对外管理服务事项", "", "50", "", "0", "", "2605"],
+    ]
+    lines = [Line("\t".join(r), n, "\t".join(r), cells=r) for n, r in enumerate(rows, 1)]
+    t2 = read_table2(lines, 2019)
+    assert t2.items["other_external_service"] == {"items_last_year": 50, "items_change": 0, "decisions": 2605}

@@ -16,7 +16,15 @@ from pipeline import form
 from pipeline.extract.document import Line
 from pipeline.parse.labels import match_item
 from pipeline.parse.readings import readings
-from pipeline.parse.tokens import Tok, json_number, merge_words, provenance_of, tokenize_line
+from pipeline.parse.tokens import (
+    Tok,
+    grid_cell_token,
+    json_number,
+    merge_words,
+    parse_number,
+    provenance_of,
+    tokenize_line,
+)
 from pipeline.record import PROACTIVE_ITEMS
 
 # the column heads and items only one edition prints (pipeline.form.EDITION_MARKERS)
@@ -58,6 +66,15 @@ _HEADS = re.compile(
 )
 
 
+def _by_heads(row: list[str], header: tuple[int, list[int]], n: int) -> bool:
+    """The row is as wide as its head row, has one head per measure, and every number it holds
+    stands under a head."""
+    width, cols = header
+    if len(row) != width or len(cols) != n:
+        return False
+    return all(j in cols for j, c in enumerate(row) if c and parse_number(c) is not None)
+
+
 def _is_head(text: str) -> bool:
     """A column head of table 二 (or the article line over a block), nothing else."""
     return not _HEADS.sub("", text.replace(" ", ""))
@@ -84,7 +101,15 @@ def read_table2(lines: list[Line], fallback_fmt: int) -> Table2:
     label_line: dict[str, Line] = {}
     current: str | None = None
     pending = ""  # text since the last number that named no item (a label cut over lines)
+    header: tuple[int, list[int]] | None = None  # (width, columns) of the last row of column heads
+    under: dict[str, tuple[int, list[int]]] = {}  # item -> the heads over its row
     for line in lines:
+        if line.cells is not None:
+            heads = [
+                j for j, c in enumerate(line.cells) if c and _is_head(c) and c != form.editions.ITEM_HEAD
+            ]
+            if len(heads) >= 2:
+                header = (len(line.cells), heads)
         for t in merge_words(tokenize_line(line)):
             if t.kind == "text":
                 code = match_item(t.text)
@@ -95,6 +120,8 @@ def read_table2(lines: list[Line], fallback_fmt: int) -> Table2:
                     found[code] = []
                     label_line[code] = line
                     pending = ""
+                    if header is not None and line.cells is not None:
+                        under[code] = header
                 elif current is not None and not found[current] and _is_head(t.text):
                     continue  # the block's column heads printed after its item's label
                 else:
@@ -109,8 +136,13 @@ def read_table2(lines: list[Line], fallback_fmt: int) -> Table2:
         measures = spec[code][1]
         idx = [k for k, t in enumerate(toks) if t.kind == "num"]
         cells = [t for t in toks if t.kind in ("num", "blank")]
+        row = label_line[code].cells
         if idx and len(cells) == len(measures) and all(t.cell for t in cells):
             toks = cells  # one cell per measure: a blank or unreadable cell keeps its place
+        elif code in under and row is not None and _by_heads(row, under[code], len(measures)):
+            # a grid whose columns are wider than its sub-table (stacked blocks in one ruled
+            # table): each measure is the cell under its head
+            toks = [grid_cell_token(row[j], label_line[code], k) for k, j in enumerate(under[code][1])]
         else:
             toks = toks[idx[0] : idx[-1] + 1] if idx else []
         values: list[Decimal | None] = [None] * len(measures)
