@@ -142,6 +142,13 @@ def word_htmls() -> list[Source]:
     return [Source(lo_convert(s.path, "html:XHTML Writer File:UTF8"), s.expected) for s in corpus(".docx")]
 
 
+def lo_texts() -> list[Source]:
+    """Word's 'save as text' as LibreOffice writes it (a table cell a line) from the corpus DOCX."""
+    if not shutil.which("soffice"):
+        return []
+    return [Source(lo_convert(s.path, "txt:Text (encoded):UTF8"), s.expected) for s in corpus(".docx")]
+
+
 def all_pdfs() -> list[Source]:
     return corpus(".pdf") + real_pdfs() + lo_pdfs()
 
@@ -322,6 +329,7 @@ def html_and_seeds() -> list[Source]:
 FAMILIES: list[Family] = [
     Family("lo_pdf", lo_pdfs_kept, ".pdf", None, ("soffice",)),
     Family("lo_word_html", word_htmls, ".html", None, ("soffice",)),
+    Family("lo_txt", lo_texts, ".txt", None, ("soffice",)),
     Family("pdftotext_layout", all_pdfs, ".txt", pdftotext(True), ("pdftotext",)),
     Family("pdftotext_raw", all_pdfs, ".txt", pdftotext(False), ("pdftotext",)),
     Family("pymupdf_text", all_pdfs, ".txt", pymupdf_text, ("pymupdf",)),
