@@ -54,6 +54,7 @@ def build_cell_provenance(
     warehouse); return its row count. A generation without a parse cache (or an unreadable record)
     only loses its provenance."""
     import pyarrow as pa
+    import pyarrow.compute as pc
     import pyarrow.parquet as pq
 
     from pipeline.load.work import unpack
@@ -66,15 +67,18 @@ def build_cell_provenance(
     )
     seen: set[str] = set()
     cols: dict[str, list[Any]] = {k: [] for k in ("report_id", "cell", "page", "line", "raw")}
+    wanted_arrow = pa.array(sorted(wanted), pa.string())
     for gen in generation_dirs:
         path = Path(gen) / RECORDS
         if not path.exists():
             continue
+        # only the wanted rows reach Python: a batch's records are ~4 KB each, packed
         table = pq.read_table(path, columns=["sha256", "record"])
+        table = table.filter(pc.is_in(table.column("sha256"), value_set=wanted_arrow))
         for sha, blob in zip(
             table.column("sha256").to_pylist(), table.column("record").to_pylist(), strict=True
         ):
-            if sha not in wanted or sha in seen or blob is None:
+            if sha in seen or blob is None:
                 continue
             seen.add(sha)
             try:
