@@ -179,3 +179,18 @@ def test_table2_cells_under_their_heads_in_a_wider_grid() -> None:
     lines = [Line("\t".join(r), n, "\t".join(r), cells=r) for n, r in enumerate(rows, 1)]
     t2 = read_table2(lines, 2019)
     assert t2.items["other_external_service"] == {"items_last_year": 50, "items_change": 0, "decisions": 2605}
+
+
+def test_ocr_first_row_read_badly_is_still_the_first_row() -> None:
+    """tesseract: '一、本征新收玫府信息公开中请 6 0 0 0 0 0 6', a 1 read as 工."""
+    from pipeline.parse.table3 import find_start, read_table3
+
+    text = (
+        "三、收到和处理政府信息公开申请情况\n一、本征新收玫府信息公开中请 6 0 0 0 0 0 6\n"
+        "二、开征结轩下府信息公居中请 0 0 0 0 0 0 0\n（一）予以公开 工 0 0 0 0 0 工\n"
+    )
+    lines = read_text(text.encode(), "txt").lines
+    t3 = read_table3(lines, find_start(lines))
+    assert t3.rows["new_received"] == [6, 0, 0, 0, 0, 0, 6]
+    assert t3.rows["carried_over"] == [0] * 7
+    assert t3.rows["granted"] == [1, 0, 0, 0, 0, 0, 1]

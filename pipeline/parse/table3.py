@@ -111,8 +111,9 @@ class Table3:
 
 
 # what follows 一、本年新收 in table 三 (labels may be cut anywhere, '上年结' / '转…')
-_CONFIRM = re.compile(r"结转|上年结|予以公开|办理结果")
-_FIRST_ROW = re.compile(r"^\s*一\s*、\s*本年新?")  # '一、本年新' cut before 收
+_CONFIRM = re.compile(r"结转|上年结|予以公开|办理结果|二\s*、.{0,6}结")
+# '一、本年新' cut before 收; OCR's '一、本征新收玫府…'
+_FIRST_ROW = re.compile(r"^\s*一\s*、\s*(?:本年新?|.{0,3}新收)")
 
 
 def find_start(lines: list[Line], begin: int = 0) -> int | None:
@@ -252,6 +253,16 @@ def _assign(
                         {
                             "where": f"applications.{code}",
                             "why": f"row label {t.text!r} named by its numbering",
+                        }
+                    )
+                if code is None and current is None and li == start and _FIRST_ROW.match(t.text):
+                    # the line find_start took for the first row: its label is read too badly
+                    # to match (OCR), but its place in the form says what it is
+                    code = "new_received"
+                    repairs.append(
+                        {
+                            "where": "applications.new_received",
+                            "why": f"row label {t.text!r} read as the table's first row",
                         }
                     )
                 if code is not None:

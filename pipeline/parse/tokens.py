@@ -39,9 +39,10 @@ _PLACEHOLDER = re.compile(
     r"^(?:列|数据|栏|栏目|字段|项|第|column|col|field|unnamed:?|c)\s*_?\d{1,2}(?:列|栏)?$", re.I
 )
 # OCR reads 0 as O/〇 and 1 as l/I/|: a word of digits and such look-alikes is a number
-_OCR_DIGITS = re.compile(r"^[+\-]?[\dOo〇○lI|]+(?:[.,][\dOo〇○lI|]+)*$")
-_LOOKALIKE = re.compile(r"[Oo〇○lI|]")
-_OCR_MAP = str.maketrans({"O": "0", "o": "0", "〇": "0", "○": "0", "l": "1", "I": "1", "|": "1"})
+_OCR_DIGITS = re.compile(r"^[+\-]?[\dOo〇○lI|工]+(?:[.,][\dOo〇○lI|工]+)*$")
+_LOOKALIKE = re.compile(r"[Oo〇○lI|工]")
+# (tesseract's chi_sim reads a lone 1 as 工)
+_OCR_MAP = str.maketrans({"O": "0", "o": "0", "〇": "0", "○": "0", "l": "1", "I": "1", "|": "1", "工": "1"})
 
 
 def ocr_number(s: str, cell: bool) -> str | None:
