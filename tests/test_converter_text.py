@@ -187,7 +187,7 @@ def test_ocr_first_row_read_badly_is_still_the_first_row() -> None:
 
     text = (
         "三、收到和处理政府信息公开申请情况\n一、本征新收玫府信息公开中请 6 0 0 0 0 0 6\n"
-        "二、开征结轩下府信息公居中请 0 0 0 0 0 0 0\n（一）予以公开 工 0 0 0 0 0 工\n"
+        "二、开征结轩下府信息公居中请 0 0 0 0 0 0 0\n（一）予以公开 1 0 0 0 0 0 工\n"
     )
     lines = read_text(text.encode(), "txt").lines
     t3 = read_table3(lines, find_start(lines))
