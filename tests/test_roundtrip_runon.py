@@ -16,6 +16,7 @@ from typing import Any
 from hypothesis import HealthCheck, Phase, given, note, settings
 from hypothesis import strategies as st
 
+from pipeline.record import RL_GROUPS
 from pipeline.report import parse_bytes
 from pipeline.synth.records import broken_identities, random_record, violate
 from pipeline.synth.runon import (
@@ -82,6 +83,28 @@ def test_readings_count_splits_under_the_identities() -> None:
     assert t2_readings("5-20", ["count", "signed", "count"]) == 1  # 5, −2, 0
     assert t2_readings("4126800", ["count", "money"]) == 2  # 4|126800 or 41|26800 …
     assert t2_readings("0126800", ["count", "money"]) == 1  # no leading zeros
+
+
+def test_readings_count_with_the_registrys_identities() -> None:
+    """The split counters encode the registry's row and table-四 identities: on fully spaced cells
+    a row reads once exactly when ``broken_identities`` finds its identity holding, else never."""
+    seen = {True: 0, False: 0}
+    for seed in range(80):
+        rng = random.Random(seed)
+        rec = random_record(rng, consistent=seed % 2 == 0)
+        if seed % 3 == 0:
+            rec, _ = violate(rec, rng)
+        broken = set(broken_identities(rec))
+        for code, vals in rec["applications"]["rows"].items():
+            if None in vals:
+                continue
+            holds = f"row:{code}" not in broken
+            seen[holds] += 1
+            assert row_readings(" ".join(map(str, vals))) == int(holds), (seed, code, vals)
+        rl = rec["review_litigation"]
+        t4 = " ".join(str(x) for g in RL_GROUPS for x in rl[g])
+        assert t4_readings(t4) == int(not any(b.startswith("t4:") for b in broken)), (seed, t4)
+    assert seen[True] > 100 and seen[False] > 20
 
 
 def test_fixed_seed_renders_run_together_text() -> None:

@@ -402,3 +402,89 @@ def test_lost_column_drops_one_all_zero_column_from_every_affected_row():
             numbers = [x for x in cells[label_at + 1 :] if x != ""]
             assert len(numbers) == 6, (seed, line)
     assert seen >= 30
+
+
+# ----------------------------------------------------------------------------- damage operators
+def test_text_damage_operators_on_known_inputs():
+    """Each operator of synth/damage.py does exactly the mess its docstring names."""
+    from pipeline.synth import damage
+
+    assert damage.wrap_label("1.本机关不掌握相关政府信息", 5) == ["1.本机关", "不掌握相关", "政府信息"]
+    assert damage.wrap_label("1.属于国家秘密X", 4) == ["1.属于", "国家秘密X"]  # no piece shorter than 2
+    assert damage.split_head("三、本年度办理结果") == ["三、本年度办理", "结果"]
+    assert damage.split_head("总计") == ["总计"]
+    assert damage.narrow_cell("结果维持") == "结果 维持" and damage.narrow_cell("总计") == "总计"
+    # a run of digits is never cut: '12345' moves whole to the next line
+    assert damage.wrap_prose("共收到申请12345件，全部办结。", 8) == ["共收到申请", "12345件，全", "部办结。"]
+    assert damage.run_together(["4", "5", "0"], 0) == ["45", "0"]
+    assert damage.double_numeral("二、上年结转", random.Random(0), 1.0) == "二二、上年结转"
+    assert damage.double_numeral("（一）予以公开", random.Random(0), 1.0) == "（一）予以公开"
+    assert damage.fee_in_yuan("0.151") == "1510元" and damage.in_wan("34567800") == "3456.78"
+    assert damage.join_cells(["3", "0", "12"], random.Random(0), "run") == "3012"
+    assert damage.join_cells(["3", "0", "12"], random.Random(0), "spaced") == "3 0 12"
+    assert damage.misread("泗县人民政府", random.Random(0), {"泗": "洒"}) == "洒县人民政府"
+    assert damage.misread("人民政府", random.Random(0), {"泗": "洒"}) == "人民政府"
+    assert damage.ocr_digits("10", random.Random(0)) in {"1O", "1〇", "l0", "１０"}
+    for seed in range(20):
+        rng = random.Random(seed)
+        lost = damage.lose_cell(["1", "0", "2"], 1, rng)
+        assert lost in (["", "1", "2"], ["1", "2", ""])
+        pieces = damage.shred("三、本年度办理结果", 3, rng)
+        assert "".join(pieces) == "三、本年度办理结果" and len(pieces) == 3 and all(pieces)
+        money = damage.pad_money(1.5, rng)
+        assert Decimal(money) == Decimal("1.5") and money.startswith("1.5")
+        assert damage.half_brackets("（一）予以（公开）", rng) in ("(一）予以（公开）", "(一)予以(公开)")
+    lines = damage.radicals(["一二人民"], random.Random(0), 1.0)
+    assert lines == ["\u2f00\u2f06\u2f08\u2ea0"]
+    assert [unicodedata.normalize("NFKC", ch) for ch in lines[0][:3]] == ["一", "二", "人"]
+    spaced = damage.blank_lines(["a", "b"], random.Random(0))
+    assert [x for x in spaced if x] == ["a", "b"] and spaced[1] == ""
+
+
+def test_solve_fills_one_cell_through_a_registry_equation():
+    """``damage.solve`` gives a blank the value the row identity (总计 = six columns) forces."""
+    from pipeline.synth import damage
+
+    rec = random_record(random.Random(3), 2021)
+    values = damage.cell_values(rec)
+    row = next(
+        eq
+        for eq in damage.equations(rec)
+        if {x[0] for x in eq[0] + eq[1]} == {"granted"} and len(eq[0] + eq[1]) == 7
+    )
+    for c in range(7):
+        known = {x: v for x, v in values.items() if x != ("granted", c)}
+        assert damage.solve(row, ("granted", c), known) == values[("granted", c)]
+
+
+# ----------------------------------------------------------------------------- the shared layout model
+def test_text_backend_prints_the_layout_models_words():
+    """The text layouts print table 三/四 heads as the shared layout model has them (from the form)."""
+    from pipeline.form import editions as form
+    from pipeline.synth import layout
+
+    rec = random_record(random.Random(5), 2021)
+    head = layout.table3(rec, layout.Variant()).header()
+    assert head[0][0] == form.CHECK_NOTE and head[0][3] == form.APPLICANT_HEAD
+    assert [w for w in head[2] if w] == [c.label for c in form.APPLICANT_COLUMNS if c.legal_person]
+    grid = render_text(rec, "tabs", t3_grid=True, trailing_cell=False, lost_lead=None).split("\n")
+    assert "\t".join(head[1]) in grid and "\t".join(head[2]) in grid
+    t4 = layout.table4(rec, layout.Variant()).header()
+    text = render_text(rec, "spaces", t4_header="compact", t4_spaced_labels=False)
+    assert " ".join(w for w in t4[2] if w) in text.split("\n")
+    assert layout.result_codes(2021)[0] == "granted" and layout.result_codes(2021)[-1] == "total_processed"
+    assert layout.one_row_group(2019, "other_other") == "（六）其他处理"
+    assert layout.one_row_group(2021, "other_other") is None
+
+
+def test_table2_article_blocks_cover_every_item_once():
+    from pipeline.synth import layout
+
+    for fmt in (2019, 2021):
+        rec = random_record(random.Random(fmt), fmt)
+        blocks = layout.articles(layout.table2(rec, layout.Variant()))
+        items = [code for _, _, rows in blocks for code, _ in rows]
+        assert items == [code for code in PROACTIVE_ITEMS[fmt]]
+        for article, heads, rows in blocks:
+            assert article.startswith("第二十条第") and heads[0] == "信息内容"
+            assert all(len(row) == len(heads) for _, row in rows)

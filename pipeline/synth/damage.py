@@ -5,14 +5,16 @@ form's identities (``pipeline.form.identities``, through ``equations``):
 
 - ``choose_blanks``: zero cells printed blank, each forced by the identities (``dropped_zero``);
 - ``choose_join``: two adjacent table-三 cells run together, with exactly one reading (``concatenated``);
-- ``choose_lost_column``: an all-zero applicant column lost from rows of table 三 (``lost_column``).
+- ``choose_lost_column``: an all-zero applicant column lost from rows of table 三 (``lost_column``);
+- ``solve``: the value one cell must take for a registry equation to hold (the reader's fill).
 
 Text operators are small pure functions on printed text (their only chance is an ``rng`` argument),
 each imitating one mess seen in real extractions: radicals for characters (``radicals``), blank
 lines (``blank_lines``), labels wrapped inside cells (``wrap_label``, ``split_head``, ``shred``),
-hard-wrapped prose (``wrap_prose``), cells run together or lost (``run_together``, ``join_cells``,
-``lose_cell``), units leaking into cells (``fee_in_yuan``, ``in_wan``, ``pad_money``), a doubled
-numeral (``double_numeral``) and OCR's misreadings (``half_brackets``, ``misread``, ``ocr_digits``).
+heads read across a narrow cell (``narrow_cell``), hard-wrapped prose (``wrap_prose``), cells run
+together or lost (``run_together``, ``join_cells``, ``lose_cell``), units leaking into cells
+(``fee_in_yuan``, ``in_wan``, ``pad_money``), a doubled numeral (``double_numeral``) and OCR's
+misreadings (``half_brackets``, ``misread``, ``ocr_digits``).
 
 The families compose them: the text layouts (``text.py``), crawler run-on text (``runon.py``) and
 converter markdown / OCR (``converted.py``).
@@ -314,6 +316,12 @@ def wrap_label(text: str, width: int) -> list[str]:
 def split_head(text: str) -> list[str]:
     """A narrow merged head cell wrapping its last two characters: '三、本年度办理' / '结果'."""
     return [text[:-2], text[-2:]] if len(text) > 4 else [text]
+
+
+def narrow_cell(text: str, width: int = 2) -> str:
+    """A head in a cell ``width`` characters wide, its lines read back as one line with spaces
+    ('结果 维持', '商业 企业'; seed 001)."""
+    return " ".join(text[i : i + width] for i in range(0, len(text), width))
 
 
 def wrap_prose(text: str, width: int) -> list[str]:

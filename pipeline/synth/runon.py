@@ -387,7 +387,7 @@ def _table3_header(head: list[list[str]], rng: random.Random) -> str:
     else:  # as the columns read left to right
         heads = [head[r][c] for c in range(3, len(head[0])) for r in range(len(head)) if head[r][c]]
     if rng.random() < 0.4:  # a four-character head in a narrow cell: two lines of two (商业 企业)
-        heads = [w[:2] + " " + w[2:] if len(w) == 4 else w for w in heads]
+        heads = [damage.narrow_cell(w) if len(w) == 4 else w for w in heads]
     return rng.choice(["", " "]).join(heads)
 
 

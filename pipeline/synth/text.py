@@ -283,8 +283,7 @@ def _table4(record: dict[str, Any], s: Style, blanks: set[tuple[str, int]]) -> l
     """Table 四 off the shared layout model: three header rows, one row of 15 values."""
     table = layout.table4(record, s.variant())
     spaced = {
-        c.label: c.label[:2] + " " + c.label[2:] if s.t4_spaced_labels and c.code != "total" else c.label
-        for c in form.RL_OUTCOMES
+        c.label: damage.narrow_cell(c.label) if s.t4_spaced_labels else c.label for c in form.RL_OUTCOMES
     }
     head = [[spaced.get(t, t) for t in row] for row in table.header()]
     keys = [(g, i) for g in RL_GROUPS for i in range(5)]
