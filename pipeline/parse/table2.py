@@ -143,6 +143,10 @@ def read_table2(lines: list[Line], fallback_fmt: int) -> Table2:
             # a grid whose columns are wider than its sub-table (stacked blocks in one ruled
             # table): each measure is the cell under its head
             toks = [grid_cell_token(row[j], label_line[code], k) for k, j in enumerate(under[code][1])]
+        elif len(idx) == len(measures) and len(cells) > len(measures) and all(t.cell for t in cells):
+            # as many numbers as measures among spacer cells (a converter's grid drawn wider
+            # than the block, its numbers not quite under their heads): the numbers, in order
+            toks = [t for t in cells if t.kind == "num"]
         else:
             toks = toks[idx[0] : idx[-1] + 1] if idx else []
         values: list[Decimal | None] = [None] * len(measures)
