@@ -434,6 +434,14 @@ def test_text_damage_operators_on_known_inputs():
         money = damage.pad_money(1.5, rng)
         assert Decimal(money) == Decimal("1.5") and money.startswith("1.5")
         assert damage.half_brackets("（一）予以（公开）", rng) in ("(一）予以（公开）", "(一)予以(公开)")
+    assert damage.thousands(1575) == "1,575" and damage.windows_lines("a\nb\n") == "a\r\nb\r\n"
+    labels = {"a": ["H", "", "1.x"], "b": ["", "", "2.y"], "c": ["", "", "3.z"]}
+    assert damage.swap_rows(["a", "b", "c"], labels, 0) == ["b", "a", "c"]
+    assert labels["b"] == ["H", "", "2.y"] and labels["a"] == ["", "", "1.x"]  # the head stays on top
+    rows = damage.split_row(["三、", "（三）"], "1.属于国家秘密的信息", ["1", "2"], random.Random(1), width=2)
+    assert [r[2] for r in rows] == ["1.属于国家秘密的信息"[: len(rows[0][2])], rows[1][2]]
+    assert "".join(r[2] for r in rows) == "1.属于国家秘密的信息" and len(rows[0][2]) >= 4
+    assert sorted([rows[0][3:], rows[1][3:]]) == [["", ""], ["1", "2"]]
     lines = damage.radicals(["一二人民"], random.Random(0), 1.0)
     assert lines == ["\u2f00\u2f06\u2f08\u2ea0"]
     assert [unicodedata.normalize("NFKC", ch) for ch in lines[0][:3]] == ["一", "二", "人"]

@@ -140,7 +140,7 @@ def _table2(d: _Doc) -> list[str]:
                 elif m == "amount_yuan":
                     text = fmt_value(v) + d.rng.choice(["", "元"])
                 elif m == "decisions" and isinstance(v, int) and v >= 1000 and d.rng.random() < 0.3:
-                    text = f"{v:,}"
+                    text = damage.thousands(v)
                 else:
                     text = fmt_value(v, signed=m == "items_change", plus=d.rng.random() < 0.5)
                 cells.append(d.number(text, f"proactive.{item}.{m}") if text else text)
@@ -211,10 +211,8 @@ def _table3(d: _Doc) -> list[str]:
     ]
     if same_group and rng.random() < 0.3:  # two rows of a group swapped (labels say which is which)
         i = rng.choice(same_group)
-        a, b = order[i], order[i + 1]
-        order[i], order[i + 1] = b, a
-        labels[a][:2], labels[b][:2] = labels[b][:2], labels[a][:2]  # head pieces stay in place
-        d.out.notes.append(f"rows swapped: {a} / {b}")
+        order = damage.swap_rows(order, labels, i)
+        d.out.notes.append(f"rows swapped: {order[i + 1]} / {order[i]}")
     lost = rng.choice(result_codes(d.fmt)[:-1]) if rng.random() < 0.15 else None  # a disposition row
     apart = rng.choice(_APART) if rng.random() < 0.3 else None
     d.out.notes.append(f"t3={mode} lost={lost} apart={apart}")
@@ -261,13 +259,7 @@ def _table3(d: _Doc) -> list[str]:
             continue
         label3 = lead[2]
         if len(label3) > 12 and rng.random() < 0.3:  # a long label broken over two rows
-            a, b = damage.shred(label3, 2, rng, lo=4)  # the enumerator stays whole
-            if rng.random() < 0.5:
-                rows.append([lead[0], lead[1], a, *[""] * 7])
-                rows.append(["", "", b, *shift, *nums])
-            else:
-                rows.append([lead[0], lead[1], a, *shift, *nums])
-                rows.append(["", "", b, *[""] * 7])
+            rows += damage.split_row(lead[:2], label3, [*shift, *nums], rng)
         else:
             rows.append([lead[0], lead[1], label3, *shift, *nums])
         if code == result_codes(d.fmt)[0] and rng.random() < 0.3:

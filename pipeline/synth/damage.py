@@ -12,9 +12,10 @@ Text operators are small pure functions on printed text (their only chance is an
 each imitating one mess seen in real extractions: radicals for characters (``radicals``), blank
 lines (``blank_lines``), labels wrapped inside cells (``wrap_label``, ``split_head``, ``shred``),
 heads read across a narrow cell (``narrow_cell``), hard-wrapped prose (``wrap_prose``), cells run
-together or lost (``run_together``, ``join_cells``, ``lose_cell``), units leaking into cells
-(``fee_in_yuan``, ``in_wan``, ``pad_money``), a doubled numeral (``double_numeral``) and OCR's
-misreadings (``half_brackets``, ``misread``, ``ocr_digits``).
+together or lost (``run_together``, ``join_cells``, ``lose_cell``), rows swapped or broken by a
+converter (``swap_rows``, ``split_row``), numbers and units as exports print them (``fee_in_yuan``,
+``in_wan``, ``pad_money``, ``thousands``), a doubled numeral (``double_numeral``), Windows line
+ends (``windows_lines``) and OCR's misreadings (``half_brackets``, ``misread``, ``ocr_digits``).
 
 The families compose them: the text layouts (``text.py``), crawler run-on text (``runon.py``) and
 converter markdown / OCR (``converted.py``).
@@ -406,6 +407,37 @@ def shred(text: str, k: int, rng: random.Random, lo: int = 1) -> list[str]:
     k = max(1, min(k, len(text) - lo + 1))
     cuts = sorted(rng.sample(range(lo, len(text)), k - 1)) if k > 1 else []
     return [text[a:b] for a, b in zip([0, *cuts], [*cuts, len(text)], strict=True)]
+
+
+def swap_rows(order: list[str], labels: dict[str, list[str]], i: int) -> list[str]:
+    """Rows ``i`` and ``i + 1`` printed in each other's place by a converter, their own labels with
+    them (so the labels still say which is which); merged-head pieces (``labels[code][:2]``) stay
+    on the printed row. Returns the new order; ``labels`` is updated in place."""
+    a, b = order[i], order[i + 1]
+    labels[a][:2], labels[b][:2] = labels[b][:2], labels[a][:2]
+    return [*order[:i], b, a, *order[i + 2 :]]
+
+
+def split_row(
+    heads: list[str], label: str, cells: list[str], rng: random.Random, width: int = 7
+) -> list[list[str]]:
+    """A row whose long label a converter broke over two table rows (the enumerator kept whole),
+    the numbers on the first piece's row or the second's; the other row has ``width`` empty cells."""
+    a, b = shred(label, 2, rng, lo=4)
+    blank = [""] * width
+    if rng.random() < 0.5:
+        return [[*heads, a, *blank], ["", "", b, *cells]]
+    return [[*heads, a, *cells], ["", "", b, *blank]]
+
+
+def thousands(value: int) -> str:
+    """A count printed with thousands separators ('1,575'), as spreadsheet exports do."""
+    return f"{value:,}"
+
+
+def windows_lines(text: str) -> str:
+    """A text saved on Windows: every line ends in CR LF."""
+    return text.replace("\n", "\r\n")
 
 
 def fee_in_yuan(text: str) -> str:

@@ -537,7 +537,7 @@ def runon_rendering(record: dict[str, Any], *, variant: int | random.Random = 0)
         body = [b for sec in sections for b in sec]
     text = "\n".join([*before, *body, *after]) + "\n"
     if rng.random() < 0.2:
-        text = text.replace("\n", "\r\n")
+        text = damage.windows_lines(text)
     out.notes.append(f"body={mode}")
     out.data = ("\ufeff" if rng.random() < 0.1 else "").encode() + text.encode("utf-8")
     return out
