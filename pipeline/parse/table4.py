@@ -90,6 +90,20 @@ def read_table4(lines: list[Line], begin: int = 0) -> Table4:
         return out
     out.found = True
     opts = readings(nums, 15, group=5)
+    printed = [t for t in nums if t.kind == "num"]
+    if not opts and 3 <= len(printed) < 15 and all(t.value == 0 for t in printed):
+        # every number printed is 0 and empty cells printed nothing ('0 0 0 0 0 0 0 0 0' for
+        # 15 cells): the empty cells are 0 too, whichever they were
+        out.found = True
+        out.values = [Decimal(0)] * 15
+        for k in range(15):
+            out.repairs.append(
+                {"where": _cell_path(k), "why": f"read as 0: table 四 prints {len(printed)} numbers, all 0"}
+            )
+        for t in printed[:1]:
+            for k in range(15):
+                out.provenance[_cell_path(k)] = provenance_of(t.line)
+        return out
     if not opts:
         out.problems.append(
             f"table 四: {sum(t.kind == 'num' for t in nums)} values could not be read as 15 cells"
