@@ -409,7 +409,7 @@ def _redistribute(nums: dict[str, list[Tok]], repairs: list[dict]) -> None:
             continue  # fewer than two rows' worth of cells
         per_line = _rows_by_line(nums[code])
         k, r = (len(per_line), 0) if per_line else divmod(_count(nums[code]), 7)
-        if k < 2 or r:
+        if k < 2 or r > 1:
             continue
         before: list[str] = []
         j = idx - 1
@@ -419,14 +419,31 @@ def _redistribute(nums: dict[str, list[Tok]], repairs: list[dict]) -> None:
         if len(before) != k - 1:
             continue
         numtoks = [t for t in nums[code] if t.kind == "num"]
-        for i, target in enumerate([*before, code]):
-            nums[target] = per_line[i] if per_line else numtoks[i * 7 : (i + 1) * 7]
+        if r:
+            # one number more than the rows hold: a page number after the block's last cell
+            repairs.append(
+                {"where": "applications", "why": f"number {numtoks[-1].text!r} after the block ignored"}
+            )
+            numtoks = numtoks[:-1]
+        rows = [*before, code]
+        by_row = [numtoks[i * 7 : (i + 1) * 7] for i in range(k)]
+        # pdfminer writes a table column by column: the row identity says which way it was
+        by_column = [numtoks[i::k] for i in range(k)]
+        column_wise = not per_line and _rows_holding(by_column) > _rows_holding(by_row)
+        for i, target in enumerate(rows):
+            nums[target] = per_line[i] if per_line else (by_column if column_wise else by_row)[i]
+        how = "column by column" if column_wise else "7 per row in order"
         repairs.append(
             {
                 "where": "applications",
-                "why": f"{7 * k} numbers after {k} row labels dealt out 7 per row in order",
+                "why": f"{7 * k} numbers after {k} row labels dealt out {how}",
             }
         )
+
+
+def _rows_holding(rows: list[list[Tok]]) -> int:
+    """How many rows of 7 numbers satisfy the row identity."""
+    return sum(solve_line(T3, tuple(t.value for t in row))[1] == 0 for row in rows if len(row) == 7)
 
 
 def _rows_by_line(toks: list[Tok]) -> list[list[Tok]]:
