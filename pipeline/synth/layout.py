@@ -1,4 +1,5 @@
-"""The printed grid of tables 二, 三 and 四, shared by the HTML, DOCX and PDF renderers.
+"""The printed grid of tables 二, 三 and 四, shared by every renderer: the HTML, DOCX and PDF ones
+and the text families (``text``, ``runon``, ``converted``), which walk the same rows and cells.
 
 A table is a list of rows; a row lists only the cells that *start* in it, each with its row and
 column span (the HTML model). ``expand`` turns that into the full grid a reader must give back:
@@ -23,7 +24,6 @@ from pipeline.record import (
     APPLICATION_ROW_GROUPS,
     APPLICATION_ROW_LABELS,
     PROACTIVE_ITEMS,
-    PROACTIVE_MEASURE_LABELS,
     RL_COLUMN_LABELS,
     RL_COLUMNS,
     RL_GROUPS,
@@ -49,20 +49,6 @@ ARTICLE_BLOCKS: dict[int, list[tuple[str, list[str]]]] = {
 #: edition -> table-二 item -> its measures
 ITEM_MEASURES = {fmt: {i.code: i.measures for i in items} for fmt, items in form.PROACTIVE_ITEMS.items()}
 _RL_HEAD = {g.code: g.head for g in form.RL_GROUPS}
-_MEASURE_EDITIONS = {
-    m.code: [
-        e for e, items in sorted(form.PROACTIVE_ITEMS.items()) if any(m.code in i.measures for i in items)
-    ]
-    for m in form.MEASURES
-}
-# how the form prints a measure's column head where it differs from the record label (in the
-# latest edition that has the measure), and where the 2019 edition prints it otherwise
-MEASURE_HEADS = {m.code: m.head(_MEASURE_EDITIONS[m.code][-1]) for m in form.MEASURES if m.heads}
-MEASURE_HEADS_2019 = {
-    m.code: m.head(2019)
-    for m in form.MEASURES
-    if m.heads and 2019 in m.heads and _MEASURE_EDITIONS[m.code][-1] != 2019
-}
 
 
 @dataclass(frozen=True)
@@ -217,9 +203,7 @@ def table2(record: dict[str, Any], v: Variant) -> Table:
 
 
 def _measure_head(measure: str, fmt: int, v: Variant) -> str:
-    if fmt == 2019 and measure in MEASURE_HEADS_2019:
-        return MEASURE_HEADS_2019[measure]
-    text = MEASURE_HEADS.get(measure, PROACTIVE_MEASURE_LABELS[measure])
+    text = form.MEASURE[measure].head(fmt)  # the column head the edition prints
     if measure == "amount_10k_yuan" and v.fee_note:
         text = form.FEE_NOTE_HEAD
     return label(text, v)
