@@ -13,7 +13,7 @@ generation. Split over machines, the same three things happen in three kinds of 
   parsed right there. The generation written is therefore the one an in-process run writes.
 
 batch.py has no parameter for "these outcomes are already known", so the hand-over swaps its
-``run_tasks`` for the duration of one call (``_runner``); a ``outcomes`` argument on
+``run_tasks`` for the duration of one call (``_runner``); an ``outcomes`` argument on
 ``update_batch`` would make that swap unnecessary.
 """
 
