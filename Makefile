@@ -37,6 +37,13 @@ test-deps:
 			DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends redis-server >/dev/null 2>&1 \
 			|| echo "test-deps: redis-server could not be installed; the Celery test will be skipped"; \
 		else echo "test-deps: no redis-server and no root apt-get; the Celery test will be skipped"; fi; }
+	@tesseract --list-langs 2>/dev/null | grep -qx chi_sim || { \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+			echo "test-deps: installing tesseract-ocr + chi_sim (Debian) for the scanned-PDF tests"; \
+			DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null 2>&1; \
+			DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends tesseract-ocr tesseract-ocr-chi-sim >/dev/null 2>&1 \
+			|| echo "test-deps: tesseract could not be installed; the scanned-PDF tests will be skipped"; \
+		else echo "test-deps: no tesseract and no root apt-get; the scanned-PDF tests will be skipped"; fi; }
 
 lint: $(STAMP)
 	$(BIN)/ruff check pipeline tests benchmarks

@@ -121,7 +121,11 @@ FATAL = {
 
 
 @pytest.mark.parametrize("name", sorted(FATAL))
-def test_reader_gives_a_fatal_document_with_the_reason(name: str):
+def test_reader_gives_a_fatal_document_with_the_reason(name: str, monkeypatch):
+    from pipeline.extract import ocr
+
+    # a machine without OCR (a scan read by OCR is tests/test_pdf_scanned.py)
+    monkeypatch.setattr(ocr, "available", lambda: None)
     data, _path, reader, words = FATAL[name]
     doc = reader(data)
     assert doc.fatal, doc.problems
@@ -130,7 +134,10 @@ def test_reader_gives_a_fatal_document_with_the_reason(name: str):
 
 
 @pytest.mark.parametrize("name", sorted(FATAL))
-def test_parse_bytes_fails_cleanly(name: str):
+def test_parse_bytes_fails_cleanly(name: str, monkeypatch):
+    from pipeline.extract import ocr
+
+    monkeypatch.setattr(ocr, "available", lambda: None)
     data, path, _reader, _words = FATAL[name]
     rec = parse_bytes(data, path)
     assert rec["status"] == "failed"

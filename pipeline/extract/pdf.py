@@ -16,8 +16,10 @@ pdfplumber read is named in the provenance of the cells read there ("reader": "p
 (...)" or "pdfium"), so a record says which path read it.
 
 Fallbacks: a page whose font has no Unicode map is read from pdfium's text (a stray symbol glyph
-without one is just dropped); a document with no text layer at all is a scan (fatal); encrypted,
-corrupt, truncated and empty PDFs give a fatal Document with the reason. Nothing raises.
+without one is just dropped); pages without a text layer (a scan) are read by OCR where tesseract
+is installed (``extract/ocr.py``; reader "ocr (…)" in provenance), else a scan is fatal and says
+what to install; encrypted, corrupt, truncated and empty PDFs give a fatal Document with the
+reason. Nothing raises.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pipeline import form
+from pipeline.extract import ocr
 from pipeline.extract.document import Document, Line
 from pipeline.extract.grid import clean_cell, prose_line
 from pipeline.extract.normalize import normalize_text
@@ -546,6 +549,45 @@ def _read_table_page(plumber: _Plumber, page: _Page, start: int) -> tuple[list[L
     return lines, []
 
 
+def _ocr_pages(pdf: Any, pages: list[_Page], blank: list[int], problems: list[str]) -> dict[int, str]:
+    """OCR text of the pages without a text layer (page number -> text), where OCR is installed."""
+    if not blank:
+        return {}
+    if ocr.available() is None:
+        problems.append(f"OCR not installed ({ocr.INSTALL})")
+        return {}
+    out: dict[int, str] = {}
+    empty: list[int] = []
+    for number in blank:
+        page = pdf[number - 1]
+        try:
+            text = ocr.page_text(page)
+        except Exception as exc:  # one page OCR cannot read: say so, keep the others
+            problems.append(f"page {number}: OCR failed ({type(exc).__name__})")
+            continue
+        finally:
+            page.close()
+        if text.strip():
+            out[number] = text
+        else:
+            empty.append(number)
+    if empty:
+        problems.append(f"OCR found no text on pages {', '.join(map(str, empty[:10]))}")
+    return out
+
+
+def _ocr_lines(text: str, page: int, start: int) -> list[Line]:
+    """Lines of an OCR'd page, read like extracted text, their reader named in provenance."""
+    from pipeline.extract.text import lines_from_text
+
+    lines = lines_from_text(text, start)
+    reader = ocr.reader_name()
+    for line in lines:
+        line.page = page
+        line.reader = reader
+    return lines
+
+
 def _read(data: bytes) -> Document:
     import pypdfium2 as pdfium
 
@@ -561,19 +603,27 @@ def _read(data: bytes) -> Document:
         pages = _scan_pages(pdf)
         if all(p.broken for p in pages):
             return _fatal("corrupt PDF: no page could be read", n)
-        if not any(p.chars for p in pages):
-            return _fatal("scanned PDF, no text layer", n)
         problems: list[str] = []
+        blank = [p.number for p in pages if not p.chars and not p.broken]
+        scanned = _ocr_pages(pdf, pages, blank, problems)
+        if not any(p.chars for p in pages) and not scanned:
+            why = "; ".join(problems) or f"install OCR to read it: {ocr.INSTALL}"
+            return _fatal(f"scanned PDF, no text layer ({why})", n)
         broken = [p.number for p in pages if p.broken]
         if broken:
             problems.append(f"damaged pages could not be read: {', '.join(map(str, broken[:10]))}")
-        blank = [p.number for p in pages if not p.chars and not p.broken]
-        if blank:
-            problems.append(f"pages without a text layer (scanned?): {', '.join(map(str, blank[:10]))}")
+        unread = [k for k in blank if k not in scanned]
+        if unread:
+            problems.append(f"pages without a text layer (scanned?): {', '.join(map(str, unread[:10]))}")
         lines: list[Line] = []
         lineno = 1
         for page in pages:
             page_lines: list[Line] = []
+            if page.number in scanned:
+                page_lines = _ocr_lines(scanned[page.number], page.number, lineno)
+                lines.extend(page_lines)
+                lineno = (page_lines[-1].lineno + 1) if page_lines else lineno
+                continue
             if page.tables:
                 try:
                     page_lines, page_problems = _read_table_page(plumber, page, lineno)
