@@ -160,3 +160,19 @@ def test_data_docs_are_written_and_replaced(validated, tmp_path):
     }
     assert runs == {"second"}
     assert not list(tmp_path.glob(".data_docs*"))
+
+
+def test_warehouse_validation_equals_whole_frames_in_memory(validated):
+    """validate_warehouse computes the per-report frames once and the per-cell frames a year at a
+    time; it must find exactly what validating every frame whole finds, checking the same rows."""
+    _, con, validation = validated
+    assert set(gx_runner.frames_for(catalog.suites())) >= gx_runner.PER_YEAR_FRAMES
+    whole = gx_runner.validate(gx_runner.load_frames(con, gx_runner.frames_for(catalog.suites())))
+    assert {f.key() for f in validation.findings} == {f.key() for f in whole.findings}
+    assert len(validation.findings) == len(whole.findings) > 0
+    assert {r: (o.checked, o.unexpected) for r, o in validation.outcomes.items()} == {
+        r: (o.checked, o.unexpected) for r, o in whole.outcomes.items()
+    }
+    years = con.execute("select count(distinct year) from report").fetchone()[0]
+    labels = {name for _, name, _ in validation.results}
+    assert years > 1 and {"fact_application-2021", "t3_row_total"} <= labels
