@@ -121,3 +121,26 @@ def test_executor_is_chosen_by_config(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("OGI_EXECUTOR", "threads")
     with pytest.raises(ValueError, match="multiprocess, celery"):
         executor_def()
+
+
+def test_shards_nobody_will_merge_are_swept(tmp_path: Path) -> None:
+    import time
+
+    from dagster._core.test_utils import create_run_for_test
+
+    from pipeline.defs.ingest.shards import KEEP_ENDED_S, stale_runs
+
+    store = ShardStore(str(tmp_path / "shards"))
+    with dg.instance_for_test() as instance:
+        running = create_run_for_test(instance, status=dg.DagsterRunStatus.STARTED).run_id
+        failed = create_run_for_test(instance, status=dg.DagsterRunStatus.FAILURE).run_id
+        for run in (running, failed, "gone-run"):
+            store.write(run, "b", 0, OUTCOMES[:1])
+        assert store.runs() == sorted([running, failed, "gone-run"])
+        now = time.time()
+        # a failed run's shards wait a day for a re-execution; a running run's and a run another
+        # instance knows (not this one) are never swept
+        assert stale_runs(instance, store.runs(), now) == []
+        assert stale_runs(instance, store.runs(), now + KEEP_ENDED_S + 60) == [failed]
+        store.drop_run(failed)
+        assert store.runs() == sorted([running, "gone-run"])

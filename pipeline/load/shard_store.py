@@ -23,7 +23,7 @@ import pickle
 import posixpath
 import uuid
 from collections.abc import Iterable
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -106,6 +106,20 @@ class ShardStore:
             ):
                 out[key] = Outcome(key, pickle.loads(value), error, kind, seconds)
         return out
+
+    def runs(self) -> list[str]:
+        """Run ids that have shard folders."""
+        try:
+            names = self.fs.ls(self.root, detail=False)
+        except FileNotFoundError:
+            return []
+        return sorted(unquote(posixpath.basename(n.rstrip("/"))) for n in names)
+
+    def drop_run(self, run: str) -> None:
+        """Delete everything a run left (its merge never came: the run died or failed)."""
+        d = posixpath.join(self.root, quote(run, safe=""))
+        if self.fs.exists(d):
+            self.fs.rm(d, recursive=True)
 
     def clear(self, run: str, batch: str) -> None:
         """Drop a batch's shards once its generation is written (they are in it now)."""

@@ -10,6 +10,7 @@ With ``shard_files`` 0 (the default) the plan is empty and nothing runs here: th
 inside ``core_ogi__reports``, over this machine's process pool, as before.
 """
 
+import time
 import warnings
 from collections.abc import Iterator
 from typing import Any
@@ -28,6 +29,24 @@ def shard_run(context: Any) -> str:
     return context.run.root_run_id or context.run_id
 
 
+#: shards of a run that ended (failed: its merge never came) are kept this long for a re-execution
+KEEP_ENDED_S = 24 * 3600
+
+
+def stale_runs(instance: dg.DagsterInstance, runs: list[str], now: float) -> list[str]:
+    """Runs whose shard folders nobody will read: ended more than ``KEEP_ENDED_S`` ago. A run this
+    instance does not know is left alone (another instance may share the store)."""
+    out = []
+    for run in runs:
+        record = instance.get_run_record_by_id(run)
+        if record is None:
+            continue
+        ended = record.end_time or record.update_timestamp.timestamp()
+        if record.dagster_run.is_finished and ended < now - KEEP_ENDED_S:
+            out.append(run)
+    return out
+
+
 @dg.op(ins={"files": dg.In(dg.Nothing)}, out=dg.DynamicOut())
 def plan_shards(context: dg.OpExecutionContext, ogi: OgiResource) -> Iterator[dg.DynamicOutput]:
     """What each batch has to parse (exactly what the batch step would parse), cut into shards."""
@@ -37,7 +56,12 @@ def plan_shards(context: dg.OpExecutionContext, ogi: OgiResource) -> Iterator[dg
     if size <= 0:
         context.log.info("shard_files is 0: each batch is parsed inside core_ogi__reports")
         return
-    layout, settings = ogi.layout, ogi.parse_settings()
+    layout, settings, store = ogi.layout, ogi.parse_settings(), ogi.shard_store()
+    for run in stale_runs(
+        context.instance, [r for r in store.runs() if r != shard_run(context)], time.time()
+    ):
+        context.log.warning(f"shards of run {run} were never merged (the run died or failed); deleted")
+        store.drop_run(run)
     for j, batch in enumerate(context.partition_keys):
         if not layout.batch_raw(batch).is_dir():
             continue  # core_ogi__reports says it is gone
