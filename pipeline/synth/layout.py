@@ -71,18 +71,21 @@ class Table:
     """indexes of the rows that carry numbers (table 三: one per record row code)."""
     codes: list[str] = field(default_factory=list)
     """the record code of each data row (table 二: item, 三: row, 四: the one values row '')."""
+    _grid: list[list[str]] | None = field(default=None, init=False, repr=False, compare=False)
 
     def grid(self) -> list[list[str]]:
-        """The full grid (``expand``)."""
-        return expand(self)
+        """The full grid (``expand``), computed once: read it, do not change it."""
+        if self._grid is None:
+            self._grid = expand(self)
+        return self._grid
 
     def header(self) -> list[list[str]]:
         """The header rows of the full grid."""
-        return expand(self)[: self.header_rows]
+        return self.grid()[: self.header_rows]
 
     def data(self) -> list[tuple[str, list[str]]]:
         """(code, full-grid row) of every data row, in printed order."""
-        grid = expand(self)
+        grid = self.grid()
         return [(code, grid[r]) for code, r in zip(self.codes, self.data_rows, strict=True)]
 
 
@@ -223,7 +226,7 @@ Article = tuple[str, list[str], list[tuple[str, list[str]]]]
 def articles(table: Table) -> list[Article]:
     """Table 二's grid (``table2``) as its article blocks, the way the text renderers walk it."""
     codes = dict(zip(table.data_rows, table.codes, strict=True))
-    grid = expand(table)
+    grid = table.grid()
     out: list[Article] = []
     for r, row in enumerate(grid):
         if r in codes:
@@ -249,9 +252,12 @@ def result_codes(fmt: int) -> list[str]:
     return [c for c in table3_codes(fmt) if c not in _TOP_LEVEL]
 
 
+_GROUP_BY_LABEL = {g.label: g for g in form.GROUPS}
+
+
 def one_row_group(fmt: int, code: str) -> str | None:
     """The group head a row prints as its own label: the 2019 edition's one （六）其他处理 row."""
-    group = next(g for g in form.GROUPS if g.label == APPLICATION_ROW_GROUPS[code])
+    group = _GROUP_BY_LABEL[APPLICATION_ROW_GROUPS[code]]
     return group.head if fmt == 2019 and group.code == form.ONE_ROW_GROUP_2019 else None
 
 

@@ -4,8 +4,11 @@ The parser's property tests and benchmarks render these records and read them ba
 is the *truth* a rendering must give back. Every identity of spec/record.md holds on a record made
 with ``consistent=True``: per applicant column 一 + 二 = （七）总计 + 四 and （七）总计 = the sum of
 the disposition rows of the record's format; per row 总计 = the six applicant columns; per group
-of table 四 维持 + 纠正 + 其他 + 尚未审结 = 总计. ``violate`` breaks them on purpose, the way real
-source tables are sometimes wrong, so tests can check that the parser keeps a source error intact.
+of table 四 维持 + 纠正 + 其他 + 尚未审结 = 总计. The free cells are drawn; the cells they determine
+(（七）总计, 一, every 总计) are solved through the registry's equations (``pipeline.form.identities``),
+so a record keeps whatever hard identity the registry states. ``violate`` breaks them on purpose,
+the way real source tables are sometimes wrong, so tests can check that the parser keeps a source
+error intact.
 
 Values look like real reports: agencies from a small list of real regions (GB/T 2260 codes checked
 against the gazetteer data in tests), mostly zeros and small counts, now and then a 5-digit one.
@@ -219,14 +222,44 @@ def random_applications(
         carried = rng.randint(0, processed + forward) if rng.random() < 0.3 else 0
         for code, v in _split(rng, processed, disp).items():
             rows[code][c] = v
-        rows["total_processed"][c] = processed
         rows["carried_forward"][c] = forward
         rows["carried_over"][c] = carried
-        rows["new_received"][c] = processed + forward - carried
+    # what the drawn cells determine is left to the registry's identities: （七）总计 (the sum of
+    # the dispositions), 一 (the balance 一 + 二 = （七） + 四) and every row's 总计
     for code in codes:
-        vals = rows[code]
-        vals[6] = sum(v for v in vals[:6] if v is not None)
+        rows[code][6] = None
+    for code in _DETERMINED:
+        rows[code] = [None] * 7
+    _solve(rows, fmt)
     return rows
+
+
+#: the table-三 rows the identities fix once the dispositions and the carried rows are drawn
+_DETERMINED = ("total_processed", "new_received")
+
+
+def _solve(lines: dict[str, Any], fmt: int, table: str = "applications") -> None:
+    """Fill the None cells of a table (line -> values) through the registry's equations on that
+    table, one unknown at a time."""
+    index = {c: i for i, c in enumerate(identities.table_columns(table))}
+    eqs = [
+        [(sign * s, cell) for sign, side in ((1, e.expected), (-1, e.observed)) for s, cell in side]
+        for e in identities.equations(fmt)
+        if all(cell[0] == table for _, cell in (*e.expected, *e.observed))
+    ]
+    progress = True
+    while progress:
+        progress = False
+        for terms in eqs:
+            unknown = [(s, cell) for s, cell in terms if lines[cell[1]][index[cell[2]]] is None]
+            if len(unknown) != 1:
+                continue
+            s, (_, line, column) = unknown[0]
+            rest = sum(k * (lines[c[1]][index[c[2]]] or 0) for k, c in terms if c != unknown[0][1])
+            lines[line][index[column]] = -rest * s  # s is ±1: s·x + rest = 0 (the rest are known)
+            progress = True
+    missing = [line for line in identities.table_lines(table, fmt) if None in lines[line]]
+    assert not missing, f"the registry's identities leave cells of {missing} undetermined"
 
 
 # ----------------------------------------------------------------------------- table 二
@@ -277,8 +310,9 @@ def random_review(rng: random.Random, *, consistent: bool = True) -> dict[str, A
     busy = rng.random() < 0.4
     for g in RL_GROUPS:
         parts = [(_small(rng) if busy and rng.random() < 0.4 else 0) for _ in range(4)]
-        total = sum(parts) if consistent or rng.random() < 0.5 else _small(rng)
+        total = None if consistent or rng.random() < 0.5 else _small(rng)  # None: left to the registry
         out[g] = [*parts, total]
+    _solve(out, 2021, "review_litigation")  # 总计 = the four outcomes (table 四 is one in both editions)
     return out
 
 

@@ -391,11 +391,10 @@ def _table3_header(head: list[list[str]], rng: random.Random) -> str:
     return rng.choice(["", " "]).join(heads)
 
 
-def _table3(record: dict[str, Any], s: _Style, rng: random.Random, out: Rendering) -> str:
+def _table3(record: dict[str, Any], s: _Style, rng: random.Random, out: Rendering, broken: set[str]) -> str:
     """Table 三 off the shared layout model's grid: each row's heads, label and numbers run on."""
     rows = record["applications"]["rows"]
     table = layout.table3(record, s.variant)
-    broken = set(broken_identities(record))
     head = table.header()
     pieces = [(head[0][0] + " ") if rng.random() < 0.8 else "", _table3_header(head, rng) + " "]
     for code, row in table.data():
@@ -414,7 +413,7 @@ def _table3(record: dict[str, Any], s: _Style, rng: random.Random, out: Renderin
     return "".join(p + (" " if rng.random() < joint else "") for p in pieces if p).rstrip()
 
 
-def _table4(record: dict[str, Any], rng: random.Random, out: Rendering) -> str:
+def _table4(record: dict[str, Any], rng: random.Random, out: Rendering, broken: set[str]) -> str:
     """Table 四's head words (the layout model's header rows) and its 15 numbers run on."""
     rl = record["review_litigation"]
     h = layout.table4(record, Variant()).header()
@@ -424,7 +423,6 @@ def _table4(record: dict[str, Any], rng: random.Random, out: Rendering) -> str:
     else:
         head = "".join([*words(h[0]), *litigation]) + outcomes * 3
     vals = [x for g in RL_GROUPS for x in (rl.get(g) or [None] * 5)]
-    broken = set(broken_identities(record))
     holds = not any({f"blank:t4:{g}", f"t4:{g}"} & broken for g in RL_GROUPS)
     paths = [f"review_litigation.{g}.{c}" for g in RL_GROUPS for c in RL_COLUMNS]
     parts = ["" if v is None else str(v) for v in vals]
@@ -503,12 +501,13 @@ def _body(record: dict[str, Any], rng: random.Random, out: Rendering) -> list[li
     one = [SECTION_TITLES[1], lead + prose.narrative_text(record), *_PROSE_1[: rng.randint(2, 5)]]
     if rng.random() < 0.3:
         one.append(f"全年向上级政府网站报送信息{rng.randint(5, 99)}条，被采用{rng.randint(1, 5)}条。")
+    broken = set(broken_identities(record))  # a run is split only by an identity that holds
     five = SECTION5_2019 if fmt == 2019 and rng.random() < 0.7 else SECTION_TITLES[5]
     sections = [
         one,
         [SECTION_TITLES[2], _table2(record, s, rng, out)],
-        [SECTION_TITLES[3], _table3(record, s, rng, out)],
-        [SECTION_TITLES[4], _table4(record, rng, out)],
+        [SECTION_TITLES[3], _table3(record, s, rng, out, broken)],
+        [SECTION_TITLES[4], _table4(record, rng, out, broken)],
         [five, _PROSE_5],
         [
             SECTION_TITLES[6],
