@@ -133,7 +133,7 @@ def _line(cells: list[str], s: Style, width: int | None = None) -> str:
     return "\t".join([*cells, ""] if s.trailing_cell else cells)
 
 
-def _unblank(cells: list[str], keys: list[tuple[str, int]], blanks: set[tuple[str, int]]) -> list[str]:
+def _blanked(cells: list[str], keys: list[tuple[str, int]], blanks: set[tuple[str, int]]) -> list[str]:
     """Value cells with the damage's blanks printed empty (``keys``: each cell's (line, column))."""
     return ["" if key in blanks else text for key, text in zip(keys, cells, strict=True)]
 
@@ -256,7 +256,7 @@ def _table3(
     if lost is not None:  # seed 004: a dashed rule under the first header row
         out.insert(1, "-" * 36 + "\t" + "-" * 7)
     for code, row in table.data():
-        labels, vals = row[:3], _unblank(row[3:], [(code, c) for c in range(7)], blanks)
+        labels, vals = row[:3], _blanked(row[3:], [(code, c) for c in range(7)], blanks)
         if lost is not None and code in lost[1]:
             vals = damage.lose_cell(vals, lost[0], rng)
         if s.table_mode == "space":
@@ -287,7 +287,7 @@ def _table4(record: dict[str, Any], s: Style, blanks: set[tuple[str, int]]) -> l
     }
     head = [[spaced.get(t, t) for t in row] for row in table.header()]
     keys = [(g, i) for g in RL_GROUPS for i in range(5)]
-    values = _unblank(table.data()[0][1], keys, blanks)
+    values = _blanked(table.data()[0][1], keys, blanks)
     if s.table_mode in ("tab", "pipe"):
         out = [_line(r, s) for r in head]
         if s.table_mode == "pipe":
