@@ -189,6 +189,11 @@ def test_celery_run_writes_the_in_process_warehouse(
             1,
         )
         assert run.value("core_ogi__reports", "quarantined") == 2
-    assert warehouse_content(tmp_path / "celery" / "ogi.duckdb", VOLATILE_COLUMNS) == warehouse_content(
-        tmp_path / "local" / "ogi.duckdb", VOLATILE_COLUMNS
-    )
+    celery = warehouse_content(tmp_path / "celery" / "ogi.duckdb", VOLATILE_COLUMNS)
+    local_ = warehouse_content(tmp_path / "local" / "ogi.duckdb", VOLATILE_COLUMNS)
+    assert celery.keys() == local_.keys()
+    for table, rows in local_.items():
+        first = next(((a, b) for a, b in zip(celery[table], rows, strict=False) if a != b), None)
+        assert celery[table] == rows, (
+            f"{table}: {len(celery[table])} vs {len(rows)} rows; first difference {first}"
+        )
