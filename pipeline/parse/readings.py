@@ -54,6 +54,7 @@ class Reading:
     notes: tuple[str, ...]
     gaps: tuple[int, ...] = ()  # positions of cells taken as lost in extraction
     dropped: tuple[int, ...] = ()  # positions of tokens taken as an extra column (e.g. 小计)
+    prior: int = 0  # the last tie-break: how unlikely the reading's shape is (see table3)
 
 
 def _splits(digits: str, k: int) -> list[list[str]]:

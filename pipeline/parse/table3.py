@@ -327,6 +327,7 @@ class _Choice:
             self._add(where, vec, 1)
         self.viol = sum(o[0][1] for o in cands.values())
         self.cost = sum(o[0][2].cost for o in cands.values())
+        self.prior = sum(o[0][2].prior for o in cands.values())
         # cells a reading leaves unknown: counted, so a reading cannot hide an identity's
         # residual (a source error) behind a cell it declines to read
         self.blanks = sum(o[0][0].count(None) for o in cands.values())
@@ -352,10 +353,11 @@ class _Choice:
             self._add(where, new[0], 1)
         self.viol += new[1] - old[1]
         self.cost += new[2].cost - old[2].cost
+        self.prior += new[2].prior - old[2].prior
         self.blanks += new[0].count(None) - old[0].count(None)
         self.choice[code] = k
 
-    def objective(self) -> tuple[int, int, int, int]:
+    def objective(self) -> tuple[int, int, int, int, int]:
         """(identities broken, cells unknown, total residual, repair cost), compared in order.
         Row and column identities count alike: a source error breaks one of either kind."""
         resid = 0
@@ -366,11 +368,11 @@ class _Choice:
                     r = abs(s[c])
                     resid += r
                     broken += r != 0
-        return broken, self.blanks, resid, self.cost
+        return broken, self.blanks, resid, self.cost, self.prior
 
 
 def _with_cost(r: Reading, cost: int) -> Reading:
-    return Reading(r.values, r.sources, cost, r.notes, r.gaps, r.dropped)
+    return Reading(r.values, r.sources, cost, r.notes, r.gaps, r.dropped, r.prior)
 
 
 _TOTAL = len(APPLICANT_COLUMNS) - 1
@@ -378,11 +380,15 @@ _TOTAL = len(APPLICANT_COLUMNS) - 1
 
 def _with_prior(r: Reading) -> Reading:
     """A reading that takes cells as lost costs more when they are the total or the natural
-    persons' (see ``Costs``): among readings the identities cannot tell apart, the likelier."""
+    persons' (see ``Costs``); among the organisations' columns, empty cells most likely close
+    the row (a row printed '7 2 9' is 7 natural persons, 2 commercial enterprises, 9 in all):
+    the last tie-break, ``prior``, grows with each lost cell's distance from the right."""
     if not r.gaps:
         return r
     extra = COSTS.lost_total * (_TOTAL in r.gaps) + COSTS.lost_natural_person * (0 in r.gaps)
-    return _with_cost(r, r.cost + extra) if extra else r
+    # (a single lost cell is a lost column, placed jointly with the other rows: no preference)
+    prior = sum(_TOTAL - 1 - p for p in r.gaps if 0 < p < _TOTAL) if len(r.gaps) > 1 else 0
+    return Reading(r.values, r.sources, r.cost + extra, r.notes, r.gaps, r.dropped, prior)
 
 
 def _infer_row(pending: list[Tok], pointer: int, nums: dict[str, list[Tok]]) -> tuple[str | None, str]:
@@ -575,7 +581,7 @@ def _candidates(
                 missing_rows.append(code)
             empty = Reading((None,) * 7, (None,) * 7, COSTS.unread_row, ())
             opts = [((None,) * 7, 0, empty)]
-        opts.sort(key=lambda o: (o[1], o[2].cost))
+        opts.sort(key=lambda o: (o[1], o[2].cost, o[2].prior))
         cands[code] = opts
     return cands, missing_rows, problems
 
@@ -614,7 +620,8 @@ def _lost_column(cands: Candidates, ev: _Choice, ambiguous: list[str], best: tup
             for key in [("gaps", g) for g in r.gaps if len(r.gaps) == 1] + [
                 ("dropped", d) for d in r.dropped if len(r.dropped) == 1
             ]:
-                if key not in m or (viol, r.cost) < (cands[code][m[key]][1], cands[code][m[key]][2].cost):
+                old = cands[code][m[key]] if key in m else None
+                if old is None or (viol, r.cost, r.prior) < (old[1], old[2].cost, old[2].prior):
                     m[key] = k
         by_joint[code] = m
     for key in _JOINT if ambiguous else ():
@@ -664,7 +671,7 @@ def _equal_alternatives(cands: Candidates, ev: _Choice, locked: set[str]) -> dic
         k0 = ev.choice[code]
         same: dict[tuple, int] = {opts[k0][0]: k0}  # one reading per distinct set of values
         for k, o in enumerate(opts):
-            if o[1] == opts[k0][1] and o[2].cost == opts[k0][2].cost:
+            if (o[1], o[2].cost, o[2].prior) == (opts[k0][1], opts[k0][2].cost, opts[k0][2].prior):
                 same.setdefault(o[0], k)
         if len(same) > 1:
             vary[code] = list(same.values())
@@ -694,7 +701,12 @@ def _resolve_ties(
                 disputed[code] = len(alts)
         ties = []
         for k, (alt, _v, r) in enumerate(cands[code]):
-            if k == choice[code] or alt == vals or r.cost != reading.cost or alt in ties:
+            if (
+                k == choice[code]
+                or alt == vals
+                or (r.cost, r.prior) != (reading.cost, reading.prior)
+                or alt in ties
+            ):
                 continue
             # an unknown cell is no disagreement: only two different values are
             if not any(a is not None and b is not None and a != b for a, b in zip(alt, vals, strict=True)):
