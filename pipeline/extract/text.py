@@ -134,7 +134,7 @@ def lines_from_text(text: str, first: int = 1) -> list[Line]:
         if pos:
             return out + lines_from_text(text[pos:], first + text.count("\n", 0, pos))
     out = []
-    for n, raw in enumerate(text.splitlines(), first):
+    for n, raw in _source_lines(text, first):
         raw = _unmark(raw)
         if _BOX.search(raw):
             if _BOX_RULER.match(raw):
@@ -151,6 +151,24 @@ def lines_from_text(text: str, first: int = 1) -> list[Line]:
             out.append(Line(text="\t".join(cells), lineno=n, raw=raw, cells=cells))
         else:
             out.append(Line(text=normalize_cell(raw), lineno=n, raw=raw))
+    return out
+
+
+_COMMENT = re.compile(r"<!--.*?-->", re.S)
+_BR = re.compile(r"<br\s*/?>", re.I)
+
+
+def _source_lines(text: str, first: int) -> list[tuple[int, str]]:
+    """(line number, line) of the text. Converter markup: HTML comments go ('<!-- End of picture
+    text -->'); outside a table row a <br> is a line break ('行政强制 0<br>第二十条…')."""
+    if "<!--" in text:
+        text = _COMMENT.sub(lambda m: "\n" * m.group().count("\n"), text)
+    out: list[tuple[int, str]] = []
+    for n, raw in enumerate(text.splitlines(), first):
+        if "<" in raw and _BR.search(raw) and raw.count("|") < 2:
+            out += [(n, part) for part in _BR.split(raw)]
+        else:
+            out.append((n, raw))
     return out
 
 
