@@ -133,6 +133,9 @@ def _classify(text: str) -> tuple:
 
 
 def _token_for(text: str, line: Line, cell: bool, gap: str) -> list[Tok]:
+    if text.endswith("#") and text[0].isdigit():
+        # copy-paste lost the line break before a markdown heading: '000000000000000####'
+        text = text.rstrip("#") or text
     if is_placeholder(text):
         return [Tok("text", text, line, cell, gap_before=gap)]
     digits = ocr_number(text, cell)
