@@ -86,8 +86,9 @@ def launch(
 def _summary(result: Any, batches: list[str], layout: Layout) -> RunSummary:
     summary = RunSummary(result.run_id, result.success, batches, layout)
     for event in result.all_events:
-        if event.is_step_materialization:
-            mat = event.event_specific_data.materialization
+        if event.is_step_materialization or event.event_type == dg.DagsterEventType.ASSET_OBSERVATION:
+            data = event.event_specific_data
+            mat = data.materialization if event.is_step_materialization else data.asset_observation
             summary.metadata.setdefault(mat.asset_key.to_user_string(), {}).update(
                 {k: v.value for k, v in mat.metadata.items()}
             )
