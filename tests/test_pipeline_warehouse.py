@@ -278,3 +278,19 @@ def test_mart_repair_reason_counts_the_repairs_json(con: duckdb.DuckDBPyConnecti
         con.execute("select sum(times) from mart_repair_reason").fetchone()[0]
         == con.execute("select sum(n_repairs) from report where is_current").fetchone()[0]
     )
+
+
+def test_mart_disposition_group_pivots_as_the_mix(con: duckdb.DuckDBPyConnection) -> None:
+    """The README's question 3 pivots the group mart; it must answer as the per-category mix does."""
+    pivot = """pivot (select agency_name, year, group_zh, group_share from {} where {})
+        on group_zh in ('予以公开', '部分公开', '不予公开', '无法提供', '不予处理', '其他处理')
+        using round(max(group_share), 2) group by agency_name, year order by agency_name, year"""
+    mix = con.execute(pivot.format("mart_disposition_mix", "share is not null")).fetchall()
+    group = con.execute(pivot.format("mart_disposition_group", "has_share")).fetchall()
+    assert group == mix and len(group) == 4
+    assert ("辉县市人民政府", 2021, 0.27, 0.18, 0.05, 0.39, 0.03, 0.08) in group
+    sums = con.execute("""select g.report_id, g.group_code, g.group_count, sum(m."count")::bigint
+        from mart_disposition_group as g inner join mart_disposition_mix as m using (report_id, group_code)
+        group by all having g.group_count is distinct from sum(m."count")::bigint""").fetchall()
+    assert sums == []
+    assert con.execute("select count(*) from mart_disposition_group").fetchone()[0] == 5 * 6

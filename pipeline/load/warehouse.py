@@ -54,6 +54,7 @@ MODELS: dict[str, tuple[str, ...]] = {
         "mart_cross_agency",
         "mart_yoy",
         "mart_disposition_mix",
+        "mart_disposition_group",
         "mart_repair_reason",
     ),
     "meta": ("warehouse_build", "publish"),
@@ -179,6 +180,9 @@ def preview(con: duckdb.DuckDBPyConnection, sql: str, limit: int = 10) -> str:
 #: the per-batch tables kept from the published file by an incremental build (the big ones);
 #: every other table is rebuilt as a full build builds it
 INCREMENTAL_TABLES = ("fact_application", "fact_proactive", "fact_review_litigation")
+#: tables an incremental build keeps for the quality step to bring up to date (it deletes the rows
+#: of reports no longer wanted and reads the missing ones only); rows of removed reports go here
+KEPT_FOR_QUALITY = ("cell_provenance",)
 #: an incremental build is refused past these: many changed batches (a full build is as fast),
 #: or a published file with too many free blocks (deleted rows pile up; a full build compacts)
 _MAX_CHANGED_SHARE = 0.5
@@ -255,7 +259,7 @@ def _rewrite_batches(
     con.execute(
         "create or replace temp table _changed as select unnest($b::varchar[]) as batch", {"b": plan.changed}
     )
-    keep = set(INCREMENTAL_TABLES)
+    keep = set(INCREMENTAL_TABLES) | set(KEPT_FOR_QUALITY)
     for kind, name in con.execute(
         "select 'table', table_name from duckdb_tables() where database_name = current_database() "
         "and schema_name = 'main' union all select 'view', view_name from duckdb_views() "
@@ -311,6 +315,13 @@ def _rewrite_batches(
     for name in INCREMENTAL_TABLES:
         con.execute(f"delete from main.{name} where report_id in (select report_id from _stale)")
         con.execute(f"insert into main.{name} by name select * from _inc.{name}")
+    for name in KEPT_FOR_QUALITY:
+        if con.execute(
+            "select count(*) from duckdb_tables() where table_name = ? and schema_name = 'main' "
+            "and database_name = current_database()",
+            [name],
+        ).fetchall()[0][0]:
+            con.execute(f"delete from main.{name} where report_id in (select report_id from _stale)")
     con.execute("drop schema _inc cascade")
     con.execute("commit")
     return rewritten

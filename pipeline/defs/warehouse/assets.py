@@ -114,8 +114,8 @@ def out_ogi__dims(context: dg.AssetExecutionContext, ogi: OgiResource) -> dg.Mat
 def out_ogi__marts(context: dg.AssetExecutionContext, ogi: OgiResource) -> dg.MaterializeResult:
     """mart_agency_year (volumes, rates, table 二, quality flags), mart_cross_agency (ranks and
     percentiles within province / city / kind / year, peer medians), mart_yoy (changes between
-    consecutive years, carry-over link), mart_disposition_mix (long, comparable across forms) and
-    mart_repair_reason (the parser's repairs counted per report and reason)."""
+    consecutive years, carry-over link), mart_disposition_mix (long, comparable across forms),
+    mart_disposition_group (the same by outcome group) and mart_repair_reason (the parser's repairs counted per report and reason)."""
     mark_process(context)  # this step holds the writer slot: say which process it is
     from pipeline.load.warehouse import build_marts
 
