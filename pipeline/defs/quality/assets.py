@@ -56,12 +56,15 @@ def _previous_keys(published: Path) -> set[tuple] | None:
         return None
 
 
-def new_findings_markdown(con: Any, previous: set[tuple] | None) -> tuple[int, int, str]:
-    """(new, resolved, Markdown of the new findings) against the published warehouse."""
+def new_findings_markdown(
+    con: Any, previous: set[tuple] | None, rows: list[dict[str, Any]] | None = None
+) -> tuple[int, int, str]:
+    """(new, resolved, Markdown of the new findings) against the published warehouse (``rows``:
+    the warehouse's ``finding_rows``, when the caller has them)."""
     from pipeline.defs.quality.checks import failing_markdown
     from pipeline.review.findings import finding_rows
 
-    rows = finding_rows(con)
+    rows = finding_rows(con) if rows is None else rows
     keys = {(r["report_id"], r["rule_id"], r["cells"], r["column_code"] or "") for r in rows}
     if previous is None:
         new_rows, resolved = rows, 0
@@ -120,6 +123,7 @@ def out_quality__findings(context: dg.AssetExecutionContext, ogi: OgiResource) -
     from pipeline.quality.gx_runner import validate_warehouse, write_data_docs
     from pipeline.quality.store import SQL_DIR, write_findings
     from pipeline.review.corrections import confirm_findings
+    from pipeline.review.findings import finding_rows
 
     t0 = time.perf_counter()
     previous = _previous_keys(ogi.layout.published)
@@ -144,10 +148,13 @@ def out_quality__findings(context: dg.AssetExecutionContext, ogi: OgiResource) -
             "count(*) filter (where kind = 'parse_suspect') as parse_suspect "
             "from quality_finding group by all order by severity, rule_id"
         ).fetchall()
-        n_new, n_resolved, new_md = new_findings_markdown(con, previous)
+        rows = finding_rows(con)  # read once: 10⁵ findings, for the new ones and every rule's check
+        n_new, n_resolved, new_md = new_findings_markdown(con, previous, rows)
         correction_counts, correction_md = _corrections(con)
         rules = list(catalog.rules().values())
-        results = rule_results(con, ogi.layout.raw_dir, rules, f"this run's build ({context.run_id[:8]})")
+        results = rule_results(
+            con, ogi.layout.raw_dir, rules, f"this run's build ({context.run_id[:8]})", rows
+        )
         con.execute("checkpoint")
     broken = [rule.rule_id for rule, passed, _, _ in results if rule.blocking and not passed]
     if broken:

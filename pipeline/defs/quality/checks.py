@@ -100,10 +100,15 @@ def failing_table(rows: list[dict[str, Any]], shown: int = SHOWN) -> dg.Metadata
 
 
 def rule_results(
-    con: "duckdb.DuckDBPyConnection", raw_dir: Path, rules: list[catalog.Rule], data: str
+    con: "duckdb.DuckDBPyConnection",
+    raw_dir: Path,
+    rules: list[catalog.Rule],
+    data: str,
+    rows: list[dict[str, Any]] | None = None,
 ) -> list[tuple[catalog.Rule, bool, dg.AssetCheckSeverity, dict[str, dg.MetadataValue]]]:
-    """(rule, passed, severity, metadata) for each rule, from the findings of a warehouse file;
-    ``data`` says which data the result is about (shown in the metadata)."""
+    """(rule, passed, severity, metadata) for each rule, from the findings of a warehouse file
+    (``rows``: its ``finding_rows``, when the caller has them); ``data`` says which data the result
+    is about (shown in the metadata)."""
     from pipeline.review.findings import finding_rows, has_table
 
     outcomes: dict[str, tuple[int, str]] = {}
@@ -113,7 +118,7 @@ def rule_results(
             for r in con.execute("select rule_id, rows_checked, errors from quality_check_outcome").fetchall()
         }
     by_rule: dict[str, list[dict[str, Any]]] = {}
-    for row in finding_rows(con):
+    for row in finding_rows(con) if rows is None else rows:
         by_rule.setdefault(row["rule_id"], []).append(row)
     out = []
     for rule in rules:
