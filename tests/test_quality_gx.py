@@ -173,6 +173,10 @@ def test_warehouse_validation_equals_whole_frames_in_memory(validated):
     assert {r: (o.checked, o.unexpected) for r, o in validation.outcomes.items()} == {
         r: (o.checked, o.unexpected) for r, o in whole.outcomes.items()
     }
+    # the identity templates' rows are found by (report, row_key), their cells read for those only
+    assert gx_runner.DuckDBFrames(con).key("t3_row_total") == ("report_id", "row_key")
+    assert gx_runner.DuckDBFrames(con).key("lost_table") == ("report_id", "cells")
+    assert any(f.rule_id == "t3_row_total" and len(f.cells) > 1 for f in validation.findings)
     years = con.execute("select count(distinct year) from report").fetchone()[0]
     labels = {name for _, name, _ in validation.results}
     assert years > 1 and {"fact_application-2021", "t3_row_total"} <= labels

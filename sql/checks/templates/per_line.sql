@@ -31,6 +31,7 @@ select
     r.year,
     ${column_code} as column_code,
     s.cells,
+    s.line_code as row_key,
     (case when s.e_rows > 0 and s.e_values = s.e_rows then s.e_sum end)::double as expected,
     (case when s.o_rows > 0 and s.o_values = s.o_rows then s.o_sum end)::double as observed,
     s.n_columns,
