@@ -101,7 +101,10 @@ def place(xs: list[Column], cells: list[Span]) -> list[int] | None:
     return out if all(a < b for a, b in zip(out, out[1:], strict=False)) else None
 
 
-def text_columns(lines: list[Line], start: int, stop: int) -> tuple[list[Column], int] | None:
+Layout = tuple[list[Column], int]  # (the 7 columns, the CJK width they are measured with)
+
+
+def text_columns(lines: list[Line], start: int, stop: int) -> Layout | None:
     """(the 7 columns' display positions, the CJK width they are measured with) for table 三
     printed as fixed-width text between lines ``start`` and ``stop``, or None."""
     if any(line.cells is not None for line in lines[start:stop]):
@@ -118,7 +121,7 @@ def text_columns(lines: list[Line], start: int, stop: int) -> tuple[list[Column]
     return None
 
 
-def placed_tokens(line: Line, toks: list[Tok], columns: tuple[list[Column], int]) -> list[Tok] | None:
+def placed_tokens(line: Line, toks: list[Tok], columns: Layout) -> list[Tok] | None:
     """A short row's number tokens re-issued with their column (``pos``), blank tokens for the
     columns the row left empty; None when the row cannot be placed."""
     nums = [t for t in toks if t.kind in ("num", "blank")]

@@ -20,7 +20,7 @@ from decimal import Decimal
 
 from pipeline import form
 from pipeline.extract.document import Line
-from pipeline.parse.columns import placed_tokens, text_columns
+from pipeline.parse.columns import Layout, placed_tokens, text_columns
 from pipeline.parse.identities import T3, fill_table3, rules, solve_line
 from pipeline.parse.labels import (
     GROUP_ROWS,
@@ -188,8 +188,15 @@ def _assign(
     """Step 1: group number tokens under the row label they follow."""
     grid = detect_grid(lines, start)
     del grid_source  # both kinds of cells are read by column; only the cost of doing so differs
-    # fixed-width text (a converter kept the layout): a short row's numbers placed by column
-    columns = None if grid else text_columns(lines, start, min(len(lines), start + 60))
+    # fixed-width text (a converter kept the layout): a short row's numbers placed by column;
+    # the layout is measured the first time a row needs it (most rows print all 7 cells)
+    layout: list = []
+
+    def columns() -> Layout | None:
+        if not layout:
+            layout.append(None if grid else text_columns(lines, start, min(len(lines), start + 60)))
+        return layout[0]
+
     nums: dict[str, list[Tok]] = {}
     count: dict[str, int] = {}  # numbers per row so far (kept, not recounted: rows are long)
     labels: dict[str, Tok] = {}
@@ -202,8 +209,8 @@ def _assign(
     for li in range(start, len(lines)):
         line = lines[li]
         toks = _grid_tokens(line, grid) if grid and _fits(line, grid) else tokenize_line(line)
-        if columns and toks and toks[0].kind == "text" and (placed := placed_tokens(line, toks, columns)):
-            toks = placed
+        if toks and toks[0].kind == "text" and line.cells is None and _short(toks) and (cols := columns()):
+            toks = placed_tokens(line, toks, cols) or toks
         if (
             current == "carried_forward"
             and count.get(current, 0) >= 7
@@ -294,6 +301,12 @@ def _assign(
                 pointer = ORDER[current]
                 count[current] = count.get(current, 0) + 1
     return nums, labels, end, repairs
+
+
+def _short(toks: list[Tok]) -> bool:
+    """A row with some numbers but fewer than 7 cells."""
+    n = sum(1 for t in toks if t.kind in ("num", "blank"))
+    return 0 < n < 7
 
 
 def _after_group(text: str) -> str:
