@@ -65,4 +65,4 @@ docs: $(STAMP)
 
 clean:
 	rm -rf $(OGI_WAREHOUSE_DIR)/ogi.duckdb $(OGI_WAREHOUSE_DIR)/ogi.duckdb.wal $(OGI_WAREHOUSE_DIR)/facts \
-		$(OGI_WAREHOUSE_DIR)/.build $(OGI_WAREHOUSE_DIR)/data_docs $(DAGSTER_HOME)
+		$(OGI_WAREHOUSE_DIR)/.build $(OGI_WAREHOUSE_DIR)/.shards $(OGI_WAREHOUSE_DIR)/data_docs $(DAGSTER_HOME)
