@@ -10,7 +10,8 @@ have new ids (sha256 of id and copy), agencies of their own (id and name suffixe
 number), the same numbers and the same parse cache, so the warehouse holds ``copies`` × the reports
 with the same mix of findings. Printed: the full build, then one more batch (incremental), with
 each stage's seconds, peak memory of this process, the README queries (and those of the Markdown
-files in ``OGI_README``, colon-separated), and the load average. (The warehouse job always builds:
+files in ``OGI_README``, colon-separated), and the load average. The code run is a copy of HEAD
+(as in ``pipeline_scale.py``; ``--live-code`` runs the working tree). (The warehouse job always builds:
 the no-op night, which skips every warehouse stage, is ``pipeline_scale.py``'s.)
 """
 
@@ -128,12 +129,29 @@ def run_warehouse_job(dst: Path) -> tuple[float, dict[str, float], bool]:
     return time.perf_counter() - t0, steps, result.success
 
 
+def _run_frozen() -> None:
+    """Re-run this script from a copy of HEAD (``pipeline_scale.frozen_code``): the warehouse
+    fingerprint covers the code, and a file saved in the checkout between the full build and the
+    added batch would turn the incremental build into a full one."""
+    from pipeline_scale import frozen_code
+
+    code = Path(tempfile.mkdtemp(prefix="ogi-whscale-code-"))
+    frozen_code(code)
+    env = {**os.environ, "OGI_BENCH_FROZEN": str(code)}
+    env.pop("DAGSTER_HOME", None)
+    script = code / "benchmarks" / Path(__file__).name
+    os.execve(sys.executable, [sys.executable, str(script), *sys.argv[1:]], env)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("bench", type=Path, help="a kept pipeline_scale.py folder (raw/, warehouse/)")
     ap.add_argument("--copies", type=int, default=10)
     ap.add_argument("--keep", action="store_true")
+    ap.add_argument("--live-code", action="store_true", help="run the working tree, not a copy of HEAD")
     args = ap.parse_args()
+    if not args.live_code and not os.environ.get("OGI_BENCH_FROZEN"):
+        _run_frozen()
     dst = Path(tempfile.mkdtemp(prefix="ogi-whscale-"))
     try:
         t0 = time.perf_counter()
