@@ -19,7 +19,7 @@ from __future__ import annotations
 import json
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -131,8 +131,12 @@ def update_batch(
     batch: str,
     settings: ParseSettings,
     log: Callable[[str], None] = lambda _m: None,
+    run: Callable[..., Iterator[Outcome]] = run_tasks,
 ) -> BatchResult:
-    """Parse what is new in ``batch`` and replace its facts atomically; see the module docstring."""
+    """Parse what is new in ``batch`` and replace its facts atomically; see the module docstring.
+
+    ``run`` runs the parse tasks (``runner.run_tasks``); the sharded run passes one that captures
+    the plan or replays the shards' stored outcomes (``pipeline/load/sharded.py``)."""
     t_start = time.perf_counter()
     secs: dict[str, float] = {}
     now = datetime.now(UTC).replace(tzinfo=None)
@@ -264,7 +268,7 @@ def update_batch(
         )
         for sha in to_parse
     ]
-    outcomes = run_tasks(
+    outcomes = run(
         "pipeline.load.work:parse_file",
         tasks,
         settings.n_workers(),

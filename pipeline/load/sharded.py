@@ -12,20 +12,17 @@ generation. Split over machines, the same three things happen in three kinds of 
   runner; a task no shard holds (a shard step that never ran, a file changed since the plan) is
   parsed right there. The generation written is therefore the one an in-process run writes.
 
-batch.py has no parameter for "these outcomes are already known", so the hand-over swaps its
-``run_tasks`` for the duration of one call (``_runner``); an ``outcomes`` argument on
-``update_batch`` would make that swap unnecessary.
+The hand-over is ``update_batch``'s ``run`` argument: the plan passes one that captures the
+tasks, the merge one that replays the stored outcomes.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from pipeline.load import batch as batch_mod
 from pipeline.load.batch import BatchResult, ParseSettings, update_batch
 from pipeline.load.layout import Layout
 from pipeline.load.shard_store import ShardStore
@@ -61,17 +58,6 @@ class _Planned(Exception):
         self.tasks = tasks
 
 
-@contextmanager
-def _runner(fn: Callable[..., Iterator[Outcome]]) -> Iterator[None]:
-    """``update_batch`` with ``fn`` in place of ``runner.run_tasks`` (see the module docstring)."""
-    original = batch_mod.run_tasks
-    batch_mod.run_tasks = fn  # type: ignore[assignment]
-    try:
-        yield
-    finally:
-        batch_mod.run_tasks = original  # type: ignore[assignment]
-
-
 def plan_batch(layout: Layout, batch: str, settings: ParseSettings) -> list[Task]:
     """The parse tasks ``update_batch`` would run for ``batch`` now (empty: nothing to parse)."""
 
@@ -79,8 +65,7 @@ def plan_batch(layout: Layout, batch: str, settings: ParseSettings) -> list[Task
         raise _Planned(list(tasks))
 
     try:
-        with _runner(capture):
-            update_batch(layout, batch, settings)  # returns early (writes nothing) when unchanged
+        update_batch(layout, batch, settings, run=capture)  # returns early (writes nothing) when unchanged
     except _Planned as planned:
         return planned.tasks
     return []
@@ -155,7 +140,6 @@ def merge_batch(
             log(f"{batch}: {len(missing)} files in no shard; parsed here")
             yield from run_tasks(target, missing, *args, **kwargs)
 
-    with _runner(replay):
-        res = update_batch(layout, batch, settings, log=log)
+    res = update_batch(layout, batch, settings, log=log, run=replay)
     store.clear(run, batch)  # type: ignore[union-attr]
     return MergeResult(res, counts["stored"], counts["here"])
