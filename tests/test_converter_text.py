@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import unicodedata
 
+from pipeline import form
 from pipeline.extract.text import _empty_cells, read_text
 from pipeline.parse import parse_document
 from pipeline.parse.columns import place, spans
@@ -40,34 +41,9 @@ def test_placing_numbers_by_their_display_column() -> None:
     assert [(a, b) for a, b, _w in spans("自然人 12")] == [(0, 6), (7, 9)]  # CJK two wide
 
 
-HEADS = ["自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计"]
-ROWS_2021 = [
-    ("一、本年新收政府信息公开申请数量", "new_received"),
-    ("二、上年结转政府信息公开申请数量", "carried_over"),
-    ("（一）予以公开", "granted"),
-    ("（二）部分公开", "partially_granted"),
-    ("1.属于国家秘密", "denied_state_secret"),
-    ("2.其他法律行政法规禁止公开", "denied_law_prohibited"),
-    ("3.危及“三安全一稳定”", "denied_three_safeties"),
-    ("4.保护第三方合法权益", "denied_third_party"),
-    ("5.属于三类内部事务信息", "denied_internal_affairs"),
-    ("6.属于四类过程性信息", "denied_process_info"),
-    ("7.属于行政执法案卷", "denied_enforcement_file"),
-    ("8.属于行政查询事项", "denied_admin_query"),
-    ("1.本机关不掌握相关政府信息", "unable_not_held"),
-    ("2.没有现成信息需要另行制作", "unable_needs_creation"),
-    ("3.补正后申请内容仍不明确", "unable_unclear"),
-    ("1.信访举报投诉类申请", "rejected_petition"),
-    ("2.重复申请", "rejected_repeat"),
-    ("3.要求提供公开出版物", "rejected_publication"),
-    ("4.无正当理由大量反复申请", "rejected_mass_repeat"),
-    ("5.要求行政机关确认或重新出具已获取信息", "rejected_confirm"),
-    ("1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请", "other_no_correction"),
-    ("2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请", "other_no_fee"),
-    ("3.其他", "other_other"),
-    ("（七）总计", "total_processed"),
-    ("四、结转下年度继续办理", "carried_forward"),
-]
+# the form's own heads and labels (pipeline.form), as a converter prints them
+HEADS = [c.label for c in form.APPLICANT_COLUMNS]
+ROWS_2021 = [(form.ROW[code].label, code) for code in form.edition_rows(2021)]
 
 
 def test_fixed_width_table_with_empty_cells_reads_by_column() -> None:
