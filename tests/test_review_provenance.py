@@ -60,3 +60,21 @@ def test_only_wanted_reports_and_kept_rows(tmp_path: Path) -> None:
         ("d", 40, "（一）予以公开 40"),
         ("d", 41, "一、本年新收"),
     ]
+
+
+def test_worker_processes_read_the_same_rows(tmp_path: Path, monkeypatch) -> None:
+    from pipeline.review import provenance
+
+    gens = [
+        _cache(tmp_path / "g1", {"a": _record(10), "b": _record(20)}),
+        _cache(tmp_path / "g2", {"b": _record(99), "c": _record(30)}),
+    ]
+    serial = duckdb.connect()
+    build_cell_provenance(serial, gens, {"a", "b", "c"})
+    monkeypatch.setattr(provenance, "PARALLEL_MIN", 1)
+    monkeypatch.setattr(provenance.os, "cpu_count", lambda: 2)
+    parallel = duckdb.connect()
+    assert build_cell_provenance(parallel, gens, {"a", "b", "c"}) == 6
+    query = "select * from cell_provenance order by all"
+    assert parallel.execute(query).fetchall() == serial.execute(query).fetchall()
+    assert ("b", 20) in parallel.execute("select report_id, line from cell_provenance").fetchall()

@@ -9,6 +9,7 @@ batch would make a noticeable part of the night.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -43,21 +44,33 @@ def provenance_rows(report_id: str, record: dict[str, Any]) -> list[tuple[Any, .
     out = []
     for cell, where in (record.get("provenance") or {}).items():
         if isinstance(where, dict):
-            out.append((report_id, cell, _int(where.get("page")), _int(where.get("line")), where.get("raw")))
+            page, line = where.get("page"), where.get("line")
+            out.append(
+                (
+                    report_id,
+                    cell,
+                    page if page is None or type(page) is int else _int(page),  # the common case first
+                    line if line is None or type(line) is int else _int(line),
+                    where.get("raw"),
+                )
+            )
     return out
 
 
 _COLUMNS = ("report_id", "cell", "page", "line", "raw")
 
 
-def _insert(con: duckdb.DuckDBPyConnection, rows: list[tuple[Any, ...]]) -> None:
-    """Append rows to cell_provenance (one generation's: the rows of 10⁵ reports are 10⁷)."""
+#: from this many reports to read, the records are decoded in worker processes
+PARALLEL_MIN = 2000
+MAX_WORKERS = 4
+
+
+def _arrow(rows: list[tuple[Any, ...]]) -> Any:
+    """Rows as an Arrow table of cell_provenance's columns."""
     import pyarrow as pa
 
-    if not rows:
-        return
-    report_id, cell, page, line, raw = zip(*rows, strict=True)
-    arrow = pa.table(
+    report_id, cell, page, line, raw = zip(*rows, strict=True) if rows else ((),) * 5
+    return pa.table(
         {
             "report_id": pa.array(report_id, pa.string()),
             "cell": pa.array(cell, pa.string()),
@@ -66,11 +79,63 @@ def _insert(con: duckdb.DuckDBPyConnection, rows: list[tuple[Any, ...]]) -> None
             "raw": pa.array(raw, pa.string()),
         }
     )
+
+
+def read_generation(path: str, shas: list[str]) -> Any:
+    """The provenance rows of the records ``shas`` of one parse cache, as Arrow (a worker's task:
+    decompressing and decoding a record is most of the cost). A record that cannot be read gives
+    no rows."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    from pipeline.load.work import unpack
+
+    table = pq.read_table(path, columns=["sha256", "record"])
+    table = table.filter(pc.is_in(table.column("sha256"), value_set=pa.array(shas, pa.string())))
+    rows: list[tuple[Any, ...]] = []
+    done: set[str] = set()
+    for sha, blob in zip(table.column("sha256").to_pylist(), table.column("record").to_pylist(), strict=True):
+        if sha in done or blob is None:
+            continue
+        done.add(sha)
+        try:
+            rows.extend(provenance_rows(sha, unpack(blob)))
+        except ValueError:
+            continue
+    return _arrow(rows)
+
+
+def _insert(con: duckdb.DuckDBPyConnection, arrow: Any) -> None:
+    """Append one generation's rows (the rows of 10⁵ reports are 10⁷: never all in Python)."""
+    if arrow.num_rows == 0:
+        return
     con.register("_cell_provenance", arrow)
     try:
         con.execute("insert into cell_provenance select * from _cell_provenance")
     finally:
         con.unregister("_cell_provenance")
+
+
+def _assign(generation_dirs: Iterable[Path], todo: set[str]) -> list[tuple[str, list[str]]]:
+    """(parse cache, the wanted reports read from it): each report from the first cache that has
+    its record (a file content in several batches counts once)."""
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    out = []
+    left = set(todo)
+    for gen in generation_dirs:
+        path = Path(gen) / RECORDS
+        if not left or not path.exists():
+            continue
+        table = pq.read_table(path, columns=["sha256", "record"])
+        present = table.filter(pc.is_valid(table.column("record"))).column("sha256").to_pylist()
+        mine = sorted(left.intersection(present))
+        if mine:
+            out.append((str(path), mine))
+            left.difference_update(mine)
+    return out
 
 
 def build_cell_provenance(
@@ -80,13 +145,8 @@ def build_cell_provenance(
     working warehouse); return its row count. Rows already there are kept for the reports still
     wanted (an incremental build starts from the published file: a report id is the hash of its
     file and the parser is the same, so its provenance is too) and only the missing reports are
-    read. A generation without a parse cache (or an unreadable record) only loses its provenance."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-    import pyarrow.parquet as pq
-
-    from pipeline.load.work import unpack
-
+    read, in worker processes when they are many. A generation without a parse cache (or an
+    unreadable record) only loses its provenance."""
     con.execute(_CREATE)
     wanted = (
         {r[0] for r in con.execute("select report_id from report").fetchall()}
@@ -96,25 +156,18 @@ def build_cell_provenance(
     con.execute(
         "delete from cell_provenance where report_id not in (select unnest($1::varchar[]))", [sorted(wanted)]
     )
-    seen = {r[0] for r in con.execute("select distinct report_id from cell_provenance").fetchall()}
-    todo = pa.array(sorted(wanted - seen), pa.string())
-    for gen in generation_dirs:
-        path = Path(gen) / RECORDS
-        if not path.exists() or len(todo) == 0:
-            continue
-        # only the wanted rows reach Python: a batch's records are ~4 KB each, packed
-        table = pq.read_table(path, columns=["sha256", "record"])
-        table = table.filter(pc.is_in(table.column("sha256"), value_set=todo))
-        rows: list[tuple[Any, ...]] = []
-        for sha, blob in zip(
-            table.column("sha256").to_pylist(), table.column("record").to_pylist(), strict=True
-        ):
-            if sha in seen or blob is None:
-                continue
-            seen.add(sha)
-            try:
-                rows.extend(provenance_rows(sha, unpack(blob)))
-            except ValueError:
-                continue
-        _insert(con, rows)
+    have = {r[0] for r in con.execute("select distinct report_id from cell_provenance").fetchall()}
+    tasks = _assign(generation_dirs, wanted - have)
+    workers = min(os.cpu_count() or 1, MAX_WORKERS)
+    if sum(len(shas) for _, shas in tasks) >= PARALLEL_MIN and workers > 1:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        # spawned: the caller holds DuckDB connections and threads
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+            for arrow in pool.map(read_generation, *zip(*tasks, strict=True)):
+                _insert(con, arrow)
+    else:
+        for path, shas in tasks:
+            _insert(con, read_generation(path, shas))
     return con.execute("select count(*) from cell_provenance").fetchall()[0][0]
