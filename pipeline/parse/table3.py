@@ -209,6 +209,9 @@ def _assign(
     for li in range(start, len(lines)):
         line = lines[li]
         toks = _grid_tokens(line, grid) if grid and _fits(line, grid) else tokenize_line(line)
+        if line.cells is None and len(toks) > 1 and _enumerator_apart(toks):
+            # OCR: '2 其他法律行政法规禁止公开 0 0 0' — the row's number, not a cell
+            toks = [Tok("text", toks[0].text + "." + toks[1].text, line, False), *toks[2:]]
         if toks and toks[0].kind == "text" and line.cells is None and _short(toks) and (cols := columns()):
             toks = placed_tokens(line, toks, cols) or toks
         if (
@@ -301,6 +304,18 @@ def _assign(
                 pointer = ORDER[current]
                 count[current] = count.get(current, 0) + 1
     return nums, labels, end, repairs
+
+
+def _enumerator_apart(toks: list[Tok]) -> bool:
+    """A line that starts with a sub-row's number set apart from its label ('2 其他法律…')."""
+    first, second = toks[0], toks[1]
+    return (
+        first.kind == "num"
+        and len(first.text) == 1
+        and first.text in "12345678"
+        and second.kind == "text"
+        and bool(match_rows(second.text))
+    )
 
 
 def _short(toks: list[Tok]) -> bool:
