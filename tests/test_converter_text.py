@@ -170,3 +170,20 @@ def test_ocr_first_row_read_badly_is_still_the_first_row() -> None:
     assert t3.rows["new_received"] == [6, 0, 0, 0, 0, 0, 6]
     assert t3.rows["carried_over"] == [0] * 7
     assert t3.rows["granted"] == [1, 0, 0, 0, 0, 0, 1]
+
+
+def test_table2_head_written_twice_for_a_merged_cell() -> None:
+    """python-docx writes a merged cell once per grid column it spans, heads and values alike."""
+    from pipeline.extract.document import Line
+    from pipeline.parse.table2 import read_table2
+
+    rows = [
+        ["信息内容", "上一年项目数量", "本年增/减", "本年增/减"],
+        ["行政事业性收费", "5", "0", "0"],
+        ["信息内容", "采购项目数量", "采购总金额（万元）", "采购总金额（万元）"],
+        ["政府集中采购", "6", "435.4184", "435.4184"],
+    ]
+    lines = [Line("\t".join(r), n, "\t".join(r), cells=r) for n, r in enumerate(rows, 1)]
+    t2 = read_table2(lines, 2019)
+    assert t2.items["administrative_fee"] == {"items_last_year": 5, "items_change": 0}
+    assert t2.items["government_procurement"] == {"projects": 6, "amount_yuan": 4354184}

@@ -66,13 +66,17 @@ _HEADS = re.compile(
 )
 
 
-def _by_heads(row: list[str], header: tuple[int, list[int]], n: int) -> bool:
+def _by_heads(row: list[str], header: tuple[int, list[int], list[int]], n: int) -> bool:
     """The row is as wide as its head row, has one head per measure, and every number it holds
-    stands under a head."""
-    width, cols = header
+    stands under a head (or repeats the cell before it under a head written twice)."""
+    width, cols, repeated = header
     if len(row) != width or len(cols) != n:
         return False
-    return all(j in cols for j, c in enumerate(row) if c and parse_number(c) is not None)
+    return all(
+        j in cols or (j in repeated and row[j] == row[j - 1])
+        for j, c in enumerate(row)
+        if c and parse_number(c) is not None
+    )
 
 
 def _is_head(text: str) -> bool:
@@ -101,15 +105,20 @@ def read_table2(lines: list[Line], fallback_fmt: int) -> Table2:
     label_line: dict[str, Line] = {}
     current: str | None = None
     pending = ""  # text since the last number that named no item (a label cut over lines)
-    header: tuple[int, list[int]] | None = None  # (width, columns) of the last row of column heads
-    under: dict[str, tuple[int, list[int]]] = {}  # item -> the heads over its row
+    # (width, columns, columns repeating the head before them) of the last row of column heads
+    header: tuple[int, list[int], list[int]] | None = None
+    under: dict[str, tuple[int, list[int], list[int]]] = {}  # item -> the heads over its row
     for line in lines:
         if line.cells is not None:
+            # a head repeated in the next cell is one merged cell that a reader wrote twice
             heads = [
-                j for j, c in enumerate(line.cells) if c and _is_head(c) and c != form.editions.ITEM_HEAD
+                j
+                for j, c in enumerate(line.cells)
+                if c and _is_head(c) and c != form.editions.ITEM_HEAD and (j == 0 or line.cells[j - 1] != c)
             ]
             if len(heads) >= 2:
-                header = (len(line.cells), heads)
+                repeated = [j for j, c in enumerate(line.cells) if j and c and line.cells[j - 1] == c]
+                header = (len(line.cells), heads, repeated)
         for t in merge_words(tokenize_line(line)):
             if t.kind == "text":
                 code = match_item(t.text)
