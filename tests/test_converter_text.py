@@ -187,3 +187,16 @@ def test_table2_head_written_twice_for_a_merged_cell() -> None:
     t2 = read_table2(lines, 2019)
     assert t2.items["administrative_fee"] == {"items_last_year": 5, "items_change": 0}
     assert t2.items["government_procurement"] == {"projects": 6, "amount_yuan": 4354184}
+
+
+def test_table2_item_label_cut_over_lines_after_heads() -> None:
+    """get_text('\\n'): '行政许|可' after the block's heads, '其他对外管理服务|事项' before its numbers."""
+    from pipeline.parse.table2 import read_table2
+
+    text = (
+        "第二十条第（五）项\n信息内容\n上一年项目数量\n本年增/减\n处理决定数量\n"
+        "行政许\n可\n0\n0\n7\n其他对外管理服务\n事项\n50\n0\n2605\n"
+    )
+    t2 = read_table2(read_text(text.encode(), "txt").lines, 2019)
+    assert t2.items["administrative_license"] == {"items_last_year": 0, "items_change": 0, "decisions": 7}
+    assert t2.items["other_external_service"] == {"items_last_year": 50, "items_change": 0, "decisions": 2605}

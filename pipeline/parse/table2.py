@@ -133,9 +133,12 @@ def read_table2(lines: list[Line], fallback_fmt: int) -> Table2:
                         under[code] = header
                 elif current is not None and not found[current] and _is_head(t.text):
                     continue  # the block's column heads printed after its item's label
+                elif current is not None and not found[current] and len(t.text) <= 4:
+                    continue  # the rest of the item's label, cut over lines ('其他对外管理服务' / '事项')
                 else:
                     current = None  # a header or a note ends the item's numbers
-                    pending = (pending + t.text)[-12:]
+                    # a label cut over lines is joined with what came before it, heads aside
+                    pending = "" if _is_head(t.text) else (pending + t.text)[-12:]
             else:
                 pending = ""
                 if current is not None:
