@@ -139,6 +139,11 @@ def test_a_run_together_row_whose_empty_cells_printed_nothing() -> None:
     rs = readings(toks, 7, max_missing=6, group=7)
     assert {tuple(v for v in r.values if v is not None) for r in rs} == {(30, 1, 1, 1, 1, 34)}
     assert {r.gaps for r in rs} == {(p,) for p in range(6)}
+    # '55': one applicant column and the total (a lone total of 55 would leave its six cells blank)
+    toks = [t for t in tokenize_line(Line("55", 1, "55")) if t.kind == "num"]
+    assert {
+        tuple(v for v in r.values if v is not None) for r in readings(toks, 7, max_missing=6, group=7)
+    } == {(5, 5)}
 
 
 def test_table2_cells_under_their_heads_in_a_wider_grid() -> None:

@@ -233,7 +233,7 @@ def readings(toks: list[Tok], n: int, *, max_missing: int = 2, group: int = 0) -
                 )
                 for parts in cuts
             ]
-        if group == n and len(toks) == 1 and len(digits) > 2:
+        if group == n and len(toks) == 1 and len(digits) >= 2:
             # empty cells print nothing: the run holds fewer cells than the row, its total last
             short = _short_row_cuts(toks, digits, n)
             if short:
