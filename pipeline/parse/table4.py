@@ -82,8 +82,12 @@ def read_table4(lines: list[Line], begin: int = 0) -> Table4:
             # unreadable cell at either end is a cell of its own
             nums.extend(row)
             continue
-        # otherwise blanks around a row's numbers are layout; between numbers they are empty cells
         idx = [k for k, t in enumerate(row) if t.kind == "num"]
+        if line.cells is not None and len(idx) in (5, 10, 15) and len(row) > len(idx):
+            # a converter's grid with spacer cells among exactly a row's numbers: the numbers
+            nums.extend(row[k] for k in idx)
+            continue
+        # otherwise blanks around a row's numbers are layout; between numbers they are empty cells
         nums.extend(row[idx[0] : idx[-1] + 1])
     if not nums:
         out.problems.append("table 四 header found but no numbers under it")
