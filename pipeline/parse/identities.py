@@ -168,47 +168,110 @@ def column_residuals(rows: Rows, fmt: int) -> list[Value]:
 
 
 # ----------------------------------------------------------------------------- fills
+Cell = tuple[Hashable, int]  # (line, column) of a grid: table 三's (row code, column)
+
+
+@dataclass(frozen=True)
+class Equation:
+    """One identity over concrete cells: sum(plus) = sum(minus)."""
+
+    plus: tuple[Cell, ...]
+    minus: tuple[Cell, ...]
+    why: str
+
+
+def _deduce(eq: Equation, grid: dict) -> list[tuple[Cell, Value]]:
+    """``deduce`` on concrete cells of ``grid`` (line -> list of values)."""
+    up: list[Cell] = []
+    um: list[Cell] = []
+    kp = km = 0
+    for c in eq.plus:
+        v = grid[c[0]][c[1]]
+        if v is None:
+            up.append(c)
+        else:
+            kp += v
+    for c in eq.minus:
+        v = grid[c[0]][c[1]]
+        if v is None:
+            um.append(c)
+        else:
+            km += v
+    if (up and um) or not (up or um):
+        return []
+    unknown, own, other = (up, kp, km) if up else (um, km, kp)
+    if len(unknown) == 1:
+        v = other - own
+        return [(unknown[0], v)] if v >= 0 else []
+    if own == other:
+        return [(c, 0) for c in unknown]
+    return []
+
+
+def _holds(eq: Equation, grid: dict) -> bool:
+    """The equation holds or cannot be evaluated (a cell is unknown)."""
+    total = 0
+    for sign, side in ((1, eq.plus), (-1, eq.minus)):
+        for c in side:
+            v = grid[c[0]][c[1]]
+            if v is None:
+                return True
+            total += sign * v
+    return total == 0
+
+
 def _fill(
-    equations: list[tuple[Identity, Callable[[Hashable], tuple]]],
-    value: Callable[[tuple], Value],
-    store: Callable[[tuple, Value], None],
-    frozen: set[tuple] | None = None,
-) -> list[tuple[tuple, Value, str]]:
-    """Fill unknown cells the equations determine, until nothing changes. Each equation is an
-    identity with a function that names the cell of a term. A fill that would break another
-    identity through the cell is refused: the source is inconsistent there and the cell stays
-    unknown rather than absorbing the error. ``frozen`` cells stay unknown."""
-    through: dict[tuple, list[int]] = {}
-    for k, (ident, cell) in enumerate(equations):
-        for t in (*ident.plus, *ident.minus):
-            through.setdefault(cell(t), []).append(k)
-    blocked: set[tuple] = set(frozen or ())
-    filled: list[tuple[tuple, Value, str]] = []
-
-    def consistent(c: tuple) -> bool:
-        for k in through.get(c, ()):
-            ident, cell = equations[k]
-            r = residual(ident, lambda t, cell=cell: value(cell(t)))
-            if r is not None and r != 0:
-                return False
-        return True
-
+    equations: tuple[Equation, ...],
+    through: dict[Cell, tuple[int, ...]],
+    grid: dict,
+    frozen: set | None = None,
+) -> list[tuple[Cell, Value, str]]:
+    """Fill unknown cells the equations determine, until nothing changes. A fill that would
+    break another identity through the cell is refused: the source is inconsistent there and the
+    cell stays unknown rather than absorbing the error. ``frozen`` cells stay unknown."""
+    blocked: set = set(frozen or ())
+    filled: list[tuple[Cell, Value, str]] = []
     changed = True
     while changed:
         changed = False
-        for ident, cell in equations:
-            for t, v in deduce(ident, lambda t, cell=cell: value(cell(t))):
-                c = cell(t)
-                if c in blocked or value(c) is not None:
+        for eq in equations:
+            for c, v in _deduce(eq, grid):
+                line, col = c
+                if c in blocked or grid[line][col] is not None:
                     continue
-                store(c, v)
-                if not consistent(c):
-                    store(c, None)
+                grid[line][col] = v
+                if not all(_holds(equations[k], grid) for k in through.get(c, ())):
+                    grid[line][col] = None
                     blocked.add(c)
                     continue
-                filled.append((c, v, ident.why))
+                filled.append((c, v, eq.why))
                 changed = True
     return filled
+
+
+def _index(equations: list[Equation]) -> tuple[tuple[Equation, ...], dict[Cell, tuple[int, ...]]]:
+    through: dict[Cell, list[int]] = {}
+    for k, eq in enumerate(equations):
+        for c in (*eq.plus, *eq.minus):
+            through.setdefault(c, []).append(k)
+    return tuple(equations), {c: tuple(ks) for c, ks in through.items()}
+
+
+@lru_cache(maxsize=64)
+def _t3_equations(fmt: int, lines: tuple[str, ...]) -> tuple[tuple[Equation, ...], dict]:
+    """Table 三's identities over the cells of ``lines``: each row's, then each column's."""
+    out: list[Equation] = []
+    for ident in rules(T3, "line"):
+        out += [
+            Equation(tuple((code, i) for i in ident.plus), tuple((code, i) for i in ident.minus), ident.why)
+            for code in lines
+        ]
+    for c in range(len(registry.table_columns(T3))):
+        out += [
+            Equation(tuple((r, c) for r in ident.plus), tuple((r, c) for r in ident.minus), ident.why)
+            for ident in rules(T3, "column", fmt)
+        ]
+    return _index(out)
 
 
 def fill_table3(
@@ -223,17 +286,9 @@ def fill_table3(
         rows.setdefault(code, [None] * len(columns))
     if not any(None in vals for vals in rows.values()):
         return []  # the common case: every cell was read
-    equations: list[tuple[Identity, Callable[[Hashable], tuple]]] = []
-    for ident in rules(T3, "line"):
-        equations += [(ident, lambda c, code=code: (code, c)) for code in rows]
-    for c in columns:
-        equations += [(ident, lambda code, c=c: (code, c)) for ident in rules(T3, "column", fmt)]
-
-    def store(cell: tuple, v: Value) -> None:
-        rows[cell[0]][cell[1]] = v
-
-    filled = _fill(equations, lambda cell: rows[cell[0]][cell[1]], store, frozen)
-    return [(code, c, v, why) for (code, c), v, why in filled]
+    equations, through = _t3_equations(fmt, tuple(rows))
+    filled = _fill(equations, through, rows, frozen)
+    return [(code, c, v, why) for (code, c), v, why in filled]  # type: ignore[misc]
 
 
 def _t4_width() -> int:
@@ -254,15 +309,23 @@ def group_residuals(values: Sequence[Value]) -> list[Value]:
 
 def fill_table4(values: list[Value]) -> list[tuple[int, Value, str]]:
     """Fill unknown table 四 cells the group identities determine. Returns (index, value, why)."""
+    equations, through = _t4_equations()
+    filled = _fill(equations, through, {0: values})
+    return [(c[1], v, why) for c, v, why in filled]
+
+
+@cache
+def _t4_equations() -> tuple[tuple[Equation, ...], dict]:
+    """Table 四's group identities over its 15 cells (one grid line, group by group)."""
     w = _t4_width()
-    equations: list[tuple[Identity, Callable[[Hashable], tuple]]] = [
-        (ident, lambda i, g=g: (g * w + i,))
-        for g in range(len(registry.table_lines(T4, 2021)))
-        for ident in rules(T4, "line")
-    ]
-
-    def store(cell: tuple, v: Value) -> None:
-        values[cell[0]] = v
-
-    filled = _fill(equations, lambda cell: values[cell[0]], store)
-    return [(cell[0], v, why) for cell, v, why in filled]
+    return _index(
+        [
+            Equation(
+                tuple((0, g * w + i) for i in ident.plus),
+                tuple((0, g * w + i) for i in ident.minus),
+                ident.why,
+            )
+            for g in range(len(registry.table_lines(T4, 2021)))
+            for ident in rules(T4, "line")
+        ]
+    )
