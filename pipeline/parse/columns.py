@@ -24,7 +24,7 @@ from pipeline.parse.tokens import Tok, is_blank_mark, parse_number
 _WORD = re.compile(r"[^\s\u3000]+")
 _NUMBER = re.compile(r"^[+\-]?\d[\d,]*(?:\.\d+)?$")
 #: every head a column is printed with -> its index (0..6)
-_HEADS = {h: k for k, c in enumerate(APPLICANT_COLUMNS) for h in (c.label, *getattr(c, "variants", ()))}
+_HEADS = {h: k for k, c in enumerate(APPLICANT_COLUMNS) for h in (c.label, *c.variants)}
 
 
 def _width(ch: str, wide: int) -> int:

@@ -24,6 +24,7 @@ from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache, lru_cache
+from typing import Any
 
 from pipeline.form import identities as registry
 
@@ -103,15 +104,20 @@ def residual(identity: Identity, get: Callable[[Hashable], Value]) -> Value:
 
 
 def deduce(identity: Identity, get: Callable[[Hashable], Value]) -> list[tuple[Hashable, Value]]:
-    """Cells the identity determines: one unknown is the difference of the sides (when that is a
-    count, i.e. not negative); several unknowns on a side whose known part already equals the other
-    side are all 0. Nothing when both sides have unknowns."""
-    up, um, kp, km = identity.sides(get)
+    """Cells the identity determines (see ``_settle``)."""
+    return _settle(*identity.sides(get))
+
+
+def _settle(up: list, um: list, kp: Value, km: Value) -> list[tuple[Any, Value]]:
+    """What an equation's sides determine, given its unknown terms and known sums: one unknown is
+    the difference of the sides (when that is a count, i.e. not negative); several unknowns on a
+    side whose known part already equals the other side are all 0. Nothing when both sides have
+    unknowns."""
     if (up and um) or not (up or um):
         return []
     unknown, own, other = (up, kp, km) if up else (um, km, kp)
     if len(unknown) == 1:
-        v = other - own
+        v = other - own  # type: ignore[operator]
         return [(unknown[0], v)] if v >= 0 else []
     if own == other:
         return [(t, 0) for t in unknown]
@@ -180,8 +186,8 @@ class Equation:
     why: str
 
 
-def _deduce(eq: Equation, grid: dict) -> list[tuple[Cell, Value]]:
-    """``deduce`` on concrete cells of ``grid`` (line -> list of values)."""
+def _sides(eq: Equation, grid: dict) -> tuple[list[Cell], list[Cell], Value, Value]:
+    """``Identity.sides`` on concrete cells of ``grid`` (line -> list of values)."""
     up: list[Cell] = []
     um: list[Cell] = []
     kp = km = 0
@@ -197,27 +203,13 @@ def _deduce(eq: Equation, grid: dict) -> list[tuple[Cell, Value]]:
             um.append(c)
         else:
             km += v
-    if (up and um) or not (up or um):
-        return []
-    unknown, own, other = (up, kp, km) if up else (um, km, kp)
-    if len(unknown) == 1:
-        v = other - own
-        return [(unknown[0], v)] if v >= 0 else []
-    if own == other:
-        return [(c, 0) for c in unknown]
-    return []
+    return up, um, kp, km
 
 
 def _holds(eq: Equation, grid: dict) -> bool:
     """The equation holds or cannot be evaluated (a cell is unknown)."""
-    total = 0
-    for sign, side in ((1, eq.plus), (-1, eq.minus)):
-        for c in side:
-            v = grid[c[0]][c[1]]
-            if v is None:
-                return True
-            total += sign * v
-    return total == 0
+    up, um, kp, km = _sides(eq, grid)
+    return bool(up or um) or kp == km
 
 
 def _fill(
@@ -235,7 +227,7 @@ def _fill(
     while changed:
         changed = False
         for eq in equations:
-            for c, v in _deduce(eq, grid):
+            for c, v in _settle(*_sides(eq, grid)):
                 line, col = c
                 if c in blocked or grid[line][col] is not None:
                     continue
