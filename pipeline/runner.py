@@ -28,6 +28,7 @@ import contextlib
 import errno
 import multiprocessing as mp
 import os
+import queue
 import stat
 import sys
 import time
@@ -43,6 +44,8 @@ __all__ = [
     "DEFAULT_MAX_BYTES",
     "DEFAULT_WORKER_MEMORY",
     "Outcome",
+    "TaskGroup",
+    "WorkerPool",
     "display_path",
     "max_file_bytes",
     "parse_files",
@@ -146,6 +149,162 @@ def _outcome(key: Any, fut: Future, timeout: float, started: float) -> Outcome:
         return Outcome(key, None, f"{type(exc).__name__}: {exc}", "error", time.perf_counter() - started)
 
 
+class WorkerPool:
+    """Long-lived parse workers that several task streams share, one after another.
+
+    ``run_tasks`` alone starts its workers and stops them when its tasks are done. A run over
+    many batches would pay that (spawn, import of the parser, cold memo caches) once per batch
+    and leave the workers idle while a batch's results are written; a ``WorkerPool`` held across
+    the batches lets the next batch's files be queued (``schedule``) while the previous batch is
+    still being absorbed, so the workers never wait for the parent."""
+
+    def __init__(
+        self,
+        target: str | Callable[..., Any],
+        workers: int | None = None,
+        timeout: float = 60.0,
+        *,
+        memory_bytes: int | None = None,
+        preload: tuple[str, ...] = (),
+    ) -> None:
+        from pebble import ProcessPool
+
+        self.name = _target_name(target)
+        self.workers = max(1, workers or os.cpu_count() or 1)
+        self.timeout = timeout
+        self._limit = timeout if timeout and timeout > 0 else None
+        self._pool = ProcessPool(
+            max_workers=self.workers,
+            initializer=_init_worker,
+            # the target's module too: an import inside a task would count against its time limit
+            initargs=(
+                worker_memory_bytes() if memory_bytes is None else memory_bytes,
+                (*preload, self.name.partition(":")[0]),
+            ),
+            context=mp.get_context("spawn"),  # no fork: the caller (Dagster, pytest) may have threads
+        )
+
+    def schedule(self, args: tuple[Any, ...]) -> tuple[Future, float]:
+        """Queue one task; its clock starts when a worker takes it."""
+        return self._pool.schedule(
+            _call, args=(self.name, tuple(args)), timeout=self._limit
+        ), time.perf_counter()
+
+    def outcome(self, key: Any, fut: Future, started: float) -> Outcome:
+        return _outcome(key, fut, self.timeout, started)
+
+    def stream(
+        self,
+        tasks: Iterable[tuple[Any, tuple[Any, ...]]],
+        *,
+        ordered: bool = True,
+        window: int | None = None,
+    ) -> Iterator[Outcome]:
+        """Outcomes of ``tasks``, in input order (``ordered``) or as they finish, with at most
+        ``window`` in flight; stopping early cancels what is still queued."""
+        window = window or max(64, self.workers * 64)
+        source = iter(tasks)
+        pending: deque[tuple[Any, Future, float]] = deque()
+
+        def submit(task: tuple[Any, tuple[Any, ...]]) -> None:
+            pending.append((task[0], *self.schedule(task[1])))
+
+        try:
+            for task in source:
+                submit(task)
+                if len(pending) >= window:
+                    break
+            yield from self.drain(pending, ordered=ordered, refill=source, submit=submit)
+        finally:
+            for _key, fut, _t in pending:
+                fut.cancel()
+
+    def drain(
+        self,
+        pending: deque[tuple[Any, Future, float]],
+        *,
+        ordered: bool = False,
+        refill: Iterator[tuple[Any, tuple[Any, ...]]] | None = None,
+        submit: Callable[[tuple[Any, tuple[Any, ...]]], None] | None = None,
+    ) -> Iterator[Outcome]:
+        """Outcomes of already scheduled ``(key, future, started)`` entries, topped up from
+        ``refill`` as each one finishes."""
+        while pending:
+            if ordered:
+                key, fut, started = pending.popleft()
+            else:
+                done, _ = wait([p[1] for p in pending], return_when=FIRST_COMPLETED)
+                i = next(i for i, p in enumerate(pending) if p[1] in done)
+                key, fut, started = pending[i]
+                del pending[i]
+            out = self.outcome(key, fut, started)
+            if refill is not None and submit is not None:
+                nxt = next(refill, None)
+                if nxt is not None:
+                    submit(nxt)
+            yield out
+
+    def group(self) -> TaskGroup:
+        """A set of tasks queued now whose outcomes are read later, as they finish."""
+        return TaskGroup(self)
+
+    def close(self) -> None:
+        """Stop the workers now (never wait for a hung one)."""
+        self._pool.stop()
+        self._pool.join(timeout=10)
+
+    def __enter__(self) -> WorkerPool:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+
+class TaskGroup:
+    """Tasks queued on a ``WorkerPool`` together (one batch's files), read back as they finish.
+
+    Each future reports to the group's own queue when it is done, so reading a thousand outcomes
+    costs a thousand queue reads, not a wait over every pending future each time."""
+
+    def __init__(self, pool: WorkerPool) -> None:
+        self.pool = pool
+        self._done: queue.SimpleQueue[tuple[Any, Future, float]] = queue.SimpleQueue()
+        self._futures: dict[Any, Future] = {}
+        self._unread = 0
+
+    def add(self, key: Any, args: tuple[Any, ...]) -> None:
+        fut, started = self.pool.schedule(args)
+        self._futures[key] = fut
+        self._unread += 1
+        fut.add_done_callback(lambda f, key=key, started=started: self._done.put((key, f, started)))
+
+    def __contains__(self, key: Any) -> bool:
+        return key in self._futures
+
+    def queued(self) -> list[Any]:
+        return list(self._futures)
+
+    def discard(self, key: Any) -> None:
+        """Forget a task nobody will read (cancelled if it has not started)."""
+        fut = self._futures.pop(key, None)
+        if fut is not None:
+            fut.cancel()
+            self._unread -= 1
+
+    def outcomes(self) -> Iterator[Outcome]:
+        """Every task's outcome, as they finish."""
+        while self._unread > 0:
+            key, fut, started = self._done.get()
+            if self._futures.get(key) is not fut:
+                continue  # discarded
+            self._unread -= 1
+            yield self.pool.outcome(key, fut, started)
+
+    def cancel(self) -> None:
+        for key in list(self._futures):
+            self.discard(key)
+
+
 def run_tasks(
     target: str | Callable[..., Any],
     tasks: Iterable[tuple[Any, tuple[Any, ...]]],
@@ -160,8 +319,6 @@ def run_tasks(
     """Run ``target(*args)`` for each ``(key, args)`` in worker processes; yield an ``Outcome`` per
     task, in input order (``ordered``) or as tasks finish. ``timeout`` <= 0: no limit. At most
     ``window`` tasks are in flight, so a long input never piles up finished results in memory."""
-    from pebble import ProcessPool
-
     source = iter(tasks)
     first = next(source, None)
     if first is None:
@@ -169,49 +326,16 @@ def run_tasks(
     n = max(1, workers or os.cpu_count() or 1)
     with contextlib.suppress(TypeError):
         n = min(n, len(tasks))  # type: ignore[arg-type]
-    window = window or max(64, n * 64)
-    name = _target_name(target)
-    pool = ProcessPool(
-        max_workers=n,
-        initializer=_init_worker,
-        # the target's module too: an import inside a task would count against its time limit
-        initargs=(
-            worker_memory_bytes() if memory_bytes is None else memory_bytes,
-            (*preload, name.partition(":")[0]),
-        ),
-        context=mp.get_context("spawn"),  # no fork: the caller (Dagster, pytest) may have threads
-    )
-    limit = timeout if timeout and timeout > 0 else None
-    pending: deque[tuple[Any, Future, float]] = deque()
-
-    def submit(task: tuple[Any, tuple[Any, ...]]) -> None:
-        key, args = task
-        pending.append(
-            (key, pool.schedule(_call, args=(name, tuple(args)), timeout=limit), time.perf_counter())
-        )
-
-    try:
-        submit(first)
-        for task in source:
-            submit(task)
-            if len(pending) >= window:
-                break
-        while pending:
-            if ordered:
-                key, fut, started = pending.popleft()
-            else:
-                done, _ = wait([p[1] for p in pending], return_when=FIRST_COMPLETED)
-                i = next(i for i, p in enumerate(pending) if p[1] in done)
-                key, fut, started = pending[i]
-                del pending[i]
-            out = _outcome(key, fut, timeout, started)
-            nxt = next(source, None)
-            if nxt is not None:
-                submit(nxt)
-            yield out
+    pool = WorkerPool(target, n, timeout, memory_bytes=memory_bytes, preload=preload)
+    try:  # also when the caller stops early: kill the workers, never wait for them
+        yield from pool.stream(_chain(first, source), ordered=ordered, window=window)
     finally:
-        pool.stop()  # also when the caller stops early: kill the workers, never wait for them
-        pool.join(timeout=10)
+        pool.close()
+
+
+def _chain(first: Any, rest: Iterator[Any]) -> Iterator[Any]:
+    yield first
+    yield from rest
 
 
 # --------------------------------------------------------------------------- files

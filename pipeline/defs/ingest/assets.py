@@ -6,7 +6,8 @@ every batch in one process, and unchanged batches cost a directory walk.
 
 import time
 import warnings
-from typing import Any
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
 
 import dagster as dg
 
@@ -14,6 +15,10 @@ from pipeline.defs.ingest.shards import core_ogi__shards, shard_run
 from pipeline.defs.partitions import batch_partitions
 from pipeline.defs.resources import OgiResource
 from pipeline.record import PARSER_VERSION
+
+if TYPE_CHECKING:
+    from pipeline.load.batch import BatchResult
+    from pipeline.load.sharded import MergeResult
 
 # single-run backfills are the point here (one process for all batches); beta since Dagster 1.5
 warnings.filterwarnings("ignore", message=".*backfill_policy.*", category=dg.BetaWarning)
@@ -110,6 +115,25 @@ def raw_ogi__files(context: dg.AssetExecutionContext, ogi: OgiResource) -> dg.Ma
     )
 
 
+def _results(
+    context: dg.AssetExecutionContext, ogi: OgiResource, store: Any
+) -> Iterator[tuple["BatchResult", "MergeResult | None"]]:
+    """Each batch's result: merged from the shards' outcomes when there are shards, else parsed
+    here by one pool of workers for all batches, the next batch queued while one is written."""
+    from pipeline.load.batches import update_batches
+    from pipeline.load.sharded import merge_batch
+
+    layout, settings = ogi.layout, ogi.parse_settings()
+    batches = _existing(context, ogi)
+    if store is None:
+        for res in update_batches(layout, batches, settings, log=context.log.info):
+            yield res, None
+        return
+    for batch in batches:
+        merged = merge_batch(layout, batch, settings, store, shard_run(context), log=context.log.info)
+        yield merged.result, merged
+
+
 @dg.asset(
     deps=[raw_ogi__files, core_ogi__shards],
     partitions_def=batch_partitions,
@@ -124,9 +148,7 @@ def core_ogi__reports(context: dg.AssetExecutionContext, ogi: OgiResource) -> dg
     file; a timed-out or crashed file is quarantined with the reason. The batch's previous
     Parquet is replaced atomically, or left as it is when nothing changed. With shards
     (``shard_files`` > 0) the outcomes come from ``core_ogi__shards`` instead of a local pool."""
-    from pipeline.load.sharded import merge_batch
-
-    layout, settings = ogi.layout, ogi.parse_settings()
+    settings = ogi.parse_settings()
     store = ogi.shard_store() if ogi.shard_size() > 0 else None
     context.log.info(
         f"parser {settings.parser_version}, {settings.n_workers()} workers, {settings.timeout_s:g} s per file"
@@ -134,11 +156,11 @@ def core_ogi__reports(context: dg.AssetExecutionContext, ogi: OgiResource) -> dg
     )
     rows, stage = [], {"load_previous": 0.0, "parse": 0.0, "flatten_write": 0.0}
     from_shards = parsed_here = 0
-    for batch in _existing(context, ogi):
-        merged = merge_batch(layout, batch, settings, store, shard_run(context), log=context.log.info)
-        res = merged.result
-        from_shards += merged.from_shards
-        parsed_here += merged.parsed_here
+    for res, merged in _results(context, ogi, store):
+        if merged is not None:
+            from_shards += merged.from_shards
+            parsed_here += merged.parsed_here
+        batch = res.batch
         for k in stage:
             stage[k] += res.seconds.get(k, 0.0)
         rows.append(
