@@ -38,7 +38,7 @@ FLOORS = {
     "ocr_psm6": 0.325,
     "pandoc_gfm": 0.996,
     "pandoc_plain": 0.995,
-    "pdfminer_text": 0.551,
+    "pdfminer_text": 0.799,
     "pdfplumber_text": 0.971,
     "pdftotext_layout": 0.971,
     "pdftotext_raw": 0.851,

@@ -43,6 +43,7 @@ from pipeline.parse.tokens import (
     provenance_of,
     tokenize_line,
 )
+from pipeline.parse.transposed import read_column_major
 from pipeline.record import APPLICANT_COLUMNS, APPLICATION_ROWS, DISPOSITION_ROWS
 
 ORDER = {code: i for i, code in enumerate(APPLICATION_ROWS)}
@@ -542,7 +543,12 @@ def read_table3(
     if start is None:  # find_start found no 一、本年新收 row
         return out
     out.found = True
-    nums, labels, out.end_line, out.repairs = _assign(lines, start, grid_source)
+    by_column = None if grid_source else read_column_major(lines, start, _STOP_WORDS)
+    if by_column is not None:
+        nums, out.end_line, out.repairs = by_column
+        labels: dict[str, Tok] = {}
+    else:
+        nums, labels, out.end_line, out.repairs = _assign(lines, start, grid_source)
     _redistribute(nums, out.repairs)
     out.fmt = _edition(nums, default_fmt)
     wanted = [

@@ -1,0 +1,68 @@
+"""Table 三 written column by column (pdfminer ``extract_text``): each page's row labels, then the
+natural-person column top to bottom, then the next column. Read by the form's row count and its
+identities, never by guessing."""
+
+from __future__ import annotations
+
+from pipeline.extract.text import read_text
+from pipeline.parse import parse_document
+from pipeline.record import APPLICATION_ROW_FORMATS, APPLICATION_ROW_LABELS, APPLICATION_ROWS
+
+ROWS = [c for c in APPLICATION_ROWS if 2021 in APPLICATION_ROW_FORMATS[c]]
+# a consistent 2021 table: 一 + 二 = 七 + 四 and 七 = Σ dispositions in every column
+TRUTH = {code: [0] * 7 for code in ROWS}
+TRUTH["new_received"] = [5, 1, 0, 0, 0, 0, 6]
+TRUTH["carried_over"] = [1, 0, 0, 0, 0, 0, 1]
+TRUTH["granted"] = [3, 1, 0, 0, 0, 0, 4]
+TRUTH["partially_granted"] = [1, 0, 0, 0, 0, 0, 1]
+TRUTH["unable_not_held"] = [2, 0, 0, 0, 0, 0, 2]
+TRUTH["total_processed"] = [6, 1, 0, 0, 0, 0, 7]
+HEAD = "二〇二一年某县人民政府政府信息公开工作年度报告\n三、收到和处理政府信息公开申请情况\n"
+HEADS = "申请人情况 自然人 商业 企业 科研 机构 社会 公益 组织 法律 服务 机构 其他 总计".split()
+TAIL = "四、政府信息公开行政复议、行政诉讼情况\n五、存在的主要问题及改进情况\n"
+
+
+def _page(rows: list[str], heads_first: bool = True, page_number: str | None = None) -> list[str]:
+    """One page as pdfminer writes it: labels (wrapped), heads, then column after column."""
+    out: list[str] = []
+    for code in rows:
+        label = APPLICATION_ROW_LABELS[code]
+        out += [label[:9], label[9:]] if len(label) > 9 else [label]
+    out += HEADS if heads_first else []
+    for c in range(7):
+        out += [str(TRUTH[code][c]) for code in rows]
+    return out + ([page_number] if page_number else [])
+
+
+def _parse(lines: list[str]) -> dict:
+    return parse_document(read_text((HEAD + "\n\n".join(lines) + "\n" + TAIL).encode(), "txt"))
+
+
+def test_two_pages_written_column_by_column() -> None:
+    rec = _parse(_page(ROWS[:13], page_number="- 4 -") + _page(ROWS[13:]))
+    assert rec["applications"]["rows"] == {**{c: [None] * 7 for c in APPLICATION_ROWS}, **TRUTH}
+    assert any("column by column" in r["why"] for r in rec["repairs"])
+
+
+def test_a_bare_page_number_is_not_a_cell() -> None:
+    rec = _parse(_page(ROWS[:13], page_number="4") + _page(ROWS[13:]))
+    assert rec["applications"]["rows"]["new_received"] == TRUTH["new_received"]
+    assert rec["applications"]["rows"]["carried_forward"] == TRUTH["carried_forward"]
+
+
+def test_rows_written_one_number_a_line_are_not_transposed() -> None:
+    """The same numbers row after row (a cell a line) satisfy the row identity as they stand."""
+    lines: list[str] = []
+    for code in ROWS:
+        lines += [APPLICATION_ROW_LABELS[code], *map(str, TRUTH[code])]
+    rec = _parse(lines)
+    assert rec["applications"]["rows"]["new_received"] == TRUTH["new_received"]
+    assert not any("column by column" in r["why"] for r in rec["repairs"])
+
+
+def test_a_page_short_of_cells_is_left_to_the_ordinary_reader() -> None:
+    """Blank cells (fewer than 7·n numbers): the columns cannot be told apart, nothing transposed."""
+    page = _page(ROWS[:13])
+    page.remove("6")  # the natural-person total of 一 lost
+    rec = _parse(page + _page(ROWS[13:]))
+    assert not any("column by column" in r["why"] for r in rec["repairs"])
