@@ -72,11 +72,14 @@ def test_real_report_is_read_exactly_by_pdfium() -> None:
 def test_real_report_geometry_equals_pdfplumbers() -> None:
     for number, (ours, theirs) in enumerate(_pages(REAL.read_bytes()), 1):
         assert _edges(ours.edges) == _edges(theirs.edges), number
-        a = [c for c in ours.chars if not c["text"].isspace()]
-        b = [c for c in theirs.chars if not c["text"].isspace()]
-        assert [c["text"] for c in a] == [c["text"] for c in b], number
+        a = [c for c in ours.chars if not c.text.isspace()]
+        b = [c for c in theirs.chars if not c.text.isspace()]
+        assert [c.text for c in a] == [c.text for c in b], number
         for x, y in zip(a, b, strict=True):  # pdfminer's box convention, to a tenth of a point
-            assert all(abs(x[k] - y[k]) < 0.2 for k in ("x0", "x1", "top", "bottom")), (number, x["text"])
+            assert all(abs(getattr(x, k) - getattr(y, k)) < 0.2 for k in ("x0", "x1", "top", "bottom")), (
+                number,
+                x.text,
+            )
 
 
 def test_real_report_lines_equal_the_pdfplumber_route() -> None:

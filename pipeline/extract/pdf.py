@@ -36,6 +36,9 @@ from pipeline.extract import ocr
 from pipeline.extract.document import Document, Line
 from pipeline.extract.grid import clean_cell, prose_line
 from pipeline.extract.normalize import normalize_text
+from pipeline.extract.pdf_grid import Row, find_tables
+from pipeline.extract.pdf_pdfium import pdfium_chars
+from pipeline.extract.pdf_text import Char, cell_text, dedupe, has_doubles, prose_lines
 from pipeline.extract.text import PAGE_FOOTER
 
 # the words of the form's tables, to find the pages that hold them (pipeline.form.TABLE_WORDS)
@@ -44,7 +47,6 @@ _LINES = re.compile(r"\r\n|\r|\n")
 _CONTROL = re.compile(
     r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]"
 )  # pdfium marks soft hyphens etc. with controls
-_TABLE_SETTINGS = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
 
 PDFIUM = "pdfium"
 PDFPLUMBER = "pdfplumber"
@@ -69,7 +71,7 @@ class _Page:
 class Geometry:
     """One table page as the table finder needs it: chars and ruling edges, and who read them."""
 
-    chars: list[Obj]
+    chars: list[Char]
     edges: list[Obj]
     unmapped: int
     """Chars whose font has no Unicode map (pdfium's map error, pdfminer's '(cid:…)'), not in ``chars``."""
@@ -168,59 +170,7 @@ def _text_lines(page: _Page, start: int) -> list[Line]:
 
 
 # ----------------------------------------------------------------------------- pdfium geometry
-def _pdfium_chars(textpage: Any, left: float, top: float) -> tuple[list[Obj], int]:
-    """The page's chars with pdfminer's box convention, and how many had no Unicode map.
-
-    pdfium's loose box has the font's descent at the bottom, as pdfminer's has; pdfminer's box is
-    then exactly one font size high, so the top is the bottom minus the char's size (the font
-    size times the text object's scale). Chars pdfium generated (spaces, line breaks it inferred)
-    are left out: pdfminer has none of them.
-    """
-    import pypdfium2.raw as c
-
-    raw = textpage.raw
-    rect = c.FS_RECTF()
-    matrix = c.FS_MATRIX()
-    scale: dict[int | None, float] = {}
-    chars: list[Obj] = []
-    unmapped = 0
-    for i in range(c.FPDFText_CountChars(raw)):
-        if c.FPDFText_IsGenerated(raw, i):
-            continue
-        if c.FPDFText_HasUnicodeMapError(raw, i):
-            unmapped += 1
-            continue
-        code = c.FPDFText_GetUnicode(raw, i)
-        if code in (0, 10, 13):
-            continue
-        obj = c.FPDFText_GetTextObject(raw, i)
-        key = ctypes.cast(obj, ctypes.c_void_p).value
-        factor = scale.get(key)
-        if factor is None:
-            factor = 1.0
-            if obj and c.FPDFPageObj_GetMatrix(obj, matrix):
-                factor = (matrix.c * matrix.c + matrix.d * matrix.d) ** 0.5 or 1.0
-            scale[key] = factor
-        size = c.FPDFText_GetFontSize(raw, i) * factor
-        c.FPDFText_GetLooseCharBox(raw, i, rect)
-        x0, x1, bottom = rect.left - left, rect.right - left, top - rect.bottom
-        chars.append(
-            {
-                "object_type": "char",
-                "text": chr(code),
-                "fontname": "",
-                "size": size,
-                "upright": True,
-                "x0": x0,
-                "x1": x1,
-                "width": x1 - x0,
-                "top": bottom - size,
-                "bottom": bottom,
-                "doctop": bottom - size,
-                "height": size,
-            }
-        )
-    return chars, unmapped
+_pdfium_chars = pdfium_chars  # the page's chars (pdf_pdfium.py)
 
 
 def _pdfium_subpaths(page: Any, left: float, top: float) -> list[list[tuple[str, tuple[float, float]]]]:
@@ -358,7 +308,21 @@ def pdfium_geometry(page: Any, textpage: Any) -> Geometry | None:
 
 def plumber_geometry(plumber_page: Any) -> Geometry:
     """Chars and edges of a page parsed by pdfplumber (pdfminer), '(cid:…)' chars counted apart."""
-    chars = [ch for ch in plumber_page.chars if "(cid:" not in ch["text"]]
+    chars = [
+        Char(
+            ch["text"],
+            ch["x0"],
+            ch["x1"],
+            ch["top"],
+            ch["bottom"],
+            ch["size"],
+            bool(ch["upright"]),
+            ch["fontname"],
+            ch["doctop"],
+        )
+        for ch in plumber_page.chars
+        if "(cid:" not in ch["text"]
+    ]
     return Geometry(
         chars=chars,
         edges=plumber_page.edges,
@@ -368,54 +332,17 @@ def plumber_geometry(plumber_page: Any) -> Geometry:
 
 
 # ----------------------------------------------------------------------------- tables and text
-def _has_doubles(chars: list[Obj]) -> bool:
-    """Fake bold (a glyph drawn twice a fraction of a point apart) is on the page."""
-    seen: set[tuple[str, int, int]] = set()
-    for ch in chars:
-        key = (ch["text"], round(ch["x0"]), round(ch["top"]))
-        if key in seen and not ch["text"].isspace():
-            return True
-        seen.add(key)
-    return False
-
-
-def _inside(obj: Obj, boxes: list[tuple[float, float, float, float]]) -> bool:
-    cx, cy = (obj["x0"] + obj["x1"]) / 2, (obj["top"] + obj["bottom"]) / 2
+def _inside(ch: Char, boxes: list[tuple[float, float, float, float]]) -> bool:
+    cx, cy = (ch.x0 + ch.x1) / 2, (ch.top + ch.bottom) / 2
     return any(b[0] <= cx <= b[2] and b[1] <= cy <= b[3] for b in boxes)
 
 
-def find_tables(edges: list[Obj]) -> list[Any]:
-    """pdfplumber's ``lines`` table finder run on edges alone (what ``TableFinder`` does with a page)."""
-    from pdfplumber import table as tb
-    from pdfplumber.utils import filter_edges
+def _extract(rows: list[Row], chars: list[Char]) -> list[list[str]]:
+    """Cell texts of a table's rows (None in a row = a merged-over position).
 
-    s = tb.TableSettings.resolve(_TABLE_SETTINGS)
-    base = [
-        *filter_edges(edges, "v", min_length=s.edge_min_length_prefilter),
-        *filter_edges(edges, "h", min_length=s.edge_min_length_prefilter),
-    ]
-    merged = tb.merge_edges(
-        base,
-        snap_x_tolerance=s.snap_x_tolerance,
-        snap_y_tolerance=s.snap_y_tolerance,
-        join_x_tolerance=s.join_x_tolerance,
-        join_y_tolerance=s.join_y_tolerance,
-    )
-    kept = filter_edges(merged, min_length=s.edge_min_length)
-    points = tb.edges_to_intersections(kept, s.intersection_x_tolerance, s.intersection_y_tolerance)
-    cells = tb.intersections_to_cells(points)
-    return [tb.Table(None, group) for group in tb.cells_to_tables(cells)]  # type: ignore[arg-type]
-
-
-def _extract(rows: list[Any], chars: list[Obj]) -> list[list[str]]:
-    """Cell texts of a table's rows (pdfplumber's Row objects; None = a merged-over position).
-
-    Same rule as ``Table.extract`` (a char belongs to the cell holding its midpoint), but chars are
-    put in cells through a grid index instead of testing every char against every row and cell,
-    which was an eighth of the reader's time.
+    A char belongs to the cell holding its midpoint (pdfplumber's ``Table.extract``), found through
+    a grid index instead of testing every char against every row and cell.
     """
-    from pdfplumber.utils import extract_text
-
     cells = [(r, c, box) for r, row in enumerate(rows) for c, box in enumerate(row.cells) if box is not None]
     xs = sorted({v for _r, _c, b in cells for v in (b[0], b[2])})
     ys = sorted({v for _r, _c, b in cells for v in (b[1], b[3])})
@@ -425,26 +352,18 @@ def _extract(rows: list[Any], chars: list[Obj]) -> list[list[str]]:
         for i in range(xi[b[0]], xi[b[2]]):
             for j in range(yi[b[1]], yi[b[3]]):
                 owner[(i, j)] = (r, c)
-    found: dict[tuple[int, int], list[Obj]] = {}
+    found: dict[tuple[int, int], list[Char]] = {}
+    nx, ny = len(xs) - 1, len(ys) - 1
     for ch in chars:
-        cx, cy = (ch["x0"] + ch["x1"]) / 2, (ch["top"] + ch["bottom"]) / 2
+        cx, cy = (ch.x0 + ch.x1) / 2, (ch.top + ch.bottom) / 2
         i, j = bisect_right(xs, cx) - 1, bisect_right(ys, cy) - 1
-        key = owner.get((i, j)) if 0 <= i < len(xs) - 1 and 0 <= j < len(ys) - 1 else None
+        key = owner.get((i, j)) if 0 <= i < nx and 0 <= j < ny else None
         if key is not None:
             found.setdefault(key, []).append(ch)
     grid = [["" for _ in row.cells] for row in rows]
     for (r, c), cell_chars in found.items():
-        grid[r][c] = extract_text(cell_chars)
+        grid[r][c] = cell_text(cell_chars)
     return grid
-
-
-def _prose(chars: list[Obj]) -> list[tuple[float, str]]:
-    """(top, text) of each text line made of ``chars`` (pdfplumber's ``extract_text_lines``)."""
-    from pdfplumber.utils.text import chars_to_textmap
-
-    if not chars:
-        return []
-    return [(ln["top"], ln["text"]) for ln in chars_to_textmap(chars).extract_text_lines(return_chars=False)]
 
 
 def _table_page_lines(geometry: Geometry, page: _Page, start: int) -> tuple[list[Line], str | None]:
@@ -456,10 +375,8 @@ def _table_page_lines(geometry: Geometry, page: _Page, start: int) -> tuple[list
     chars = geometry.chars
     if geometry.unmapped > max(3, (len(chars) + geometry.unmapped) // 50):
         return [], f"page {page.number}: font without a Unicode map, read as plain text"
-    if _has_doubles(chars):
-        from pdfplumber.utils import dedupe_chars
-
-        chars = dedupe_chars(chars)
+    if has_doubles(chars):
+        chars = dedupe(chars)
     tables = []
     for table in find_tables(geometry.edges):
         rows = table.rows
@@ -474,7 +391,7 @@ def _table_page_lines(geometry: Geometry, page: _Page, start: int) -> tuple[list
             items.append((row_obj.bbox[1], order, cells))
             order += 1
     boxes = [bbox for bbox, _rows in tables]
-    for top, text in _prose([ch for ch in chars if not _inside(ch, boxes)]):
+    for top, text in prose_lines([ch for ch in chars if not _inside(ch, boxes)]):
         items.append((top, order, text))
         order += 1
     items.sort(key=lambda it: (it[0], it[1]))

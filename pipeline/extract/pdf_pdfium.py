@@ -1,0 +1,119 @@
+"""A page's char boxes from pdfium, with as few foreign calls per char as pdfium allows.
+
+pdfium has no call that hands out the boxes of all chars at once, so a table page costs a few
+calls per char. Through pypdfium2's bindings each call converts and checks its pointer arguments
+and wraps a returned pointer in a Python object (a cast back to an address cost 3 µs); here the
+same C functions are called with ready-made arguments and plain addresses returned, and what is
+the same for a whole text object (its font size and scale) is asked once per object. A char that
+pdfium generated (a space or line break it inferred) is only asked about where it can be one:
+pdfium generates nothing but spaces and line breaks.
+"""
+
+from __future__ import annotations
+
+import ctypes
+from typing import Any
+
+from pipeline.extract.pdf_text import Char
+
+_GENERATED_CODES = frozenset((0, 9, 10, 13, 32, 0xA0, 0xFFFE))
+"""Codes that a char pdfium generated can have (it inserts spaces and line breaks); others are
+never generated, so they skip the IsGenerated call."""
+
+
+class _Calls:
+    """pdfium's text functions called with ready-made arguments (the library pypdfium2 loaded).
+
+    Functions of a ctypes library without declared argument types take a ``c_void_p`` and ints
+    as they are: about half the cost of pypdfium2's declared prototypes. Where pypdfium2 does not
+    expose its library handle, prototypes built from the functions' addresses are used instead.
+    """
+
+    def __init__(self) -> None:
+        import pypdfium2.raw as c
+
+        try:
+            from pypdfium2_raw import bindings
+
+            shared = bindings._libs["pdfium"]
+            lib: Any = ctypes.CDLL(shared._name, handle=shared._handle)  # own function objects
+        except Exception:
+            lib = None
+
+        def fn(name: str, restype: Any, nargs: int = 2) -> Any:
+            if lib is not None:
+                out = lib[name]
+                out.restype = restype
+                return out
+            args = (ctypes.c_void_p, ctypes.c_int, ctypes.c_void_p)[:nargs]
+            return ctypes.CFUNCTYPE(restype, *args)(ctypes.cast(getattr(c, name), ctypes.c_void_p).value)
+
+        self.unicode = fn("FPDFText_GetUnicode", ctypes.c_uint)
+        self.generated = fn("FPDFText_IsGenerated", ctypes.c_int)
+        self.map_error = fn("FPDFText_HasUnicodeMapError", ctypes.c_int)
+        self.text_object = fn("FPDFText_GetTextObject", ctypes.c_void_p)
+        self.font_size = fn("FPDFText_GetFontSize", ctypes.c_double)
+        self.loose_box = fn("FPDFText_GetLooseCharBox", ctypes.c_int, 3)
+        self.count = c.FPDFText_CountChars
+        self.matrix = c.FPDFPageObj_GetMatrix
+        self.pageobject = c.FPDF_PAGEOBJECT
+        self.FS_MATRIX = c.FS_MATRIX
+
+
+_calls: _Calls | None = None
+
+
+def pdfium_chars(textpage: Any, left: float, top: float) -> tuple[list[Char], int]:
+    """The page's chars with pdfminer's box convention, and how many had no Unicode map.
+
+    pdfium's loose box has the font's descent at the bottom, as pdfminer's has; pdfminer's box is
+    then exactly one font size high, so the top is the bottom minus the char's size (the font
+    size times the text object's scale). Chars pdfium generated (spaces, line breaks it inferred)
+    are left out: pdfminer has none of them.
+    """
+    global _calls
+    if _calls is None:
+        _calls = _Calls()
+    k = _calls
+    raw = textpage.raw
+    tp = ctypes.c_void_p(ctypes.cast(raw, ctypes.c_void_p).value)
+    unicode, generated, map_error, text_object, font_size, loose_box = (
+        k.unicode,
+        k.generated,
+        k.map_error,
+        k.text_object,
+        k.font_size,
+        k.loose_box,
+    )
+    box = (ctypes.c_float * 4)()  # FS_RECTF: left, top, right, bottom
+    box_at = ctypes.c_void_p(ctypes.addressof(box))
+    new = tuple.__new__
+    matrix = k.FS_MATRIX()
+    sizes: dict[int, float] = {}  # text object -> its font size times its scale
+    chars: list[Char] = []
+    append = chars.append
+    unmapped = 0
+    for i in range(k.count(raw)):
+        code = unicode(tp, i)
+        if code in _GENERATED_CODES and generated(tp, i):
+            continue
+        if map_error(tp, i):
+            unmapped += 1
+            continue
+        if code == 0 or code == 10 or code == 13:
+            continue
+        obj = text_object(tp, i)
+        if obj is None:  # no text object: pdfium's default size, unscaled
+            size = font_size(tp, i)
+        else:
+            size = sizes.get(obj)  # type: ignore[assignment]
+            if size is None:
+                factor = 1.0
+                if k.matrix(ctypes.cast(obj, k.pageobject), matrix):
+                    factor = (matrix.c * matrix.c + matrix.d * matrix.d) ** 0.5 or 1.0
+                size = sizes[obj] = font_size(tp, i) * factor
+        loose_box(tp, i, box_at)
+        x0, _t, x1, b = box
+        bottom = top - b
+        append(new(Char, (chr(code), x0 - left, x1 - left, bottom - size, bottom, size, True, "", None)))
+    return chars, unmapped
