@@ -19,6 +19,11 @@ every 0.1 s from /proc), and the load average (the machine may be shared). Targe
 project machine: 10⁵ reports <= 10 min, peak < 4 GB, no-op <= 15 s, adding a batch of 1,000
 <= 60 s, each analyst query <= 100 ms.
 
+``cpu s`` is the user + system CPU of a run and its parse workers (``getrusage`` of the children):
+on a machine shared with other work, wall time stretches and CPU time much less. ``--raw DIR``
+keeps the rendered reports in ``DIR/N`` and reuses them on the next call (rendering 10⁵ takes
+longer than running them).
+
 Text and HTML reports are each rendered from their own random record (``pipeline.synth``). PDF and
 DOCX rendering costs ~50 ms a file, so at most ``--unique`` of each are rendered and the rest are
 copies made distinct (a PDF comment after ``%%EOF``, a DOCX zip comment): every file is new content
@@ -33,6 +38,7 @@ import json
 import multiprocessing
 import os
 import random
+import resource
 import shutil
 import subprocess
 import sys
@@ -167,6 +173,7 @@ def timed_run(raw: Path, warehouse: Path, env: dict[str, str]) -> dict[str, floa
     """``ogi run`` in a fresh process: wall seconds, peak tree RSS, load average at the end."""
     peak = 0
     t0 = time.perf_counter()
+    cpu0 = resource.getrusage(resource.RUSAGE_CHILDREN)
     proc = subprocess.Popen(
         [
             str(Path(sys.executable).parent / "ogi"),
@@ -193,6 +200,7 @@ def timed_run(raw: Path, warehouse: Path, env: dict[str, str]) -> dict[str, floa
     sampler.start()
     out, _ = proc.communicate()
     wall = time.perf_counter() - t0
+    cpu1 = resource.getrusage(resource.RUSAGE_CHILDREN)
     done.set()
     sampler.join()
     if proc.returncode != 0:
@@ -204,6 +212,8 @@ def timed_run(raw: Path, warehouse: Path, env: dict[str, str]) -> dict[str, floa
             stages[parts[0]] = float(parts[1])
     return {
         "wall_s": wall,
+        # user + system CPU of the run and its parse workers: on a shared machine, what it cost
+        "cpu_s": (cpu1.ru_utime - cpu0.ru_utime) + (cpu1.ru_stime - cpu0.ru_stime),
         "peak_mb": peak / 2**20,
         "load": os.getloadavg()[0],
         "summary": out,
@@ -247,6 +257,12 @@ def main() -> None:
         "--unique", type=int, default=400, help="PDF/DOCX rendered per format; the rest are copies"
     )
     ap.add_argument("--keep", action="store_true", help="keep the temporary folders")
+    ap.add_argument(
+        "--raw",
+        type=Path,
+        help="a folder of rendered reports to reuse (rendered into it when it does not exist); "
+        "the added batch is removed again at the end, so the folder can serve the next run",
+    )
     ap.add_argument("--live-code", action="store_true", help="run the working tree, not a copy of HEAD")
     args = ap.parse_args()
     mix = parse_mix(args.formats)
@@ -263,17 +279,24 @@ def main() -> None:
         "run s: the whole `ogi run`; site s: of which the review site, built after the warehouse is published"
     )
     print(
-        f"{'N':>7} {'render s':>8} {'run s':>7} {'site s':>7} {'rep/s':>6} {'peak MB':>8} {'load':>5} "
-        f"{'no-op s':>8} {'+batch s':>8} {'site s':>7} {'+b MB':>6} {'query ms':>8} {'reports':>8} {'ok':>7}",
+        f"{'N':>7} {'render s':>8} {'run s':>7} {'cpu s':>7} {'site s':>7} {'rep/s':>6} {'peak MB':>8} "
+        f"{'load':>5} {'no-op s':>8} {'+batch s':>8} {'+b cpu':>7} {'site s':>7} {'+b MB':>6} {'query ms':>8} "
+        f"{'reports':>8} {'ok':>7}",
         flush=True,
     )
     with multiprocessing.Pool(2) as pool:
         for n in args.n:
             tmp = Path(tempfile.mkdtemp(prefix=f"ogi-bench-{n}-"))
-            raw, wh = tmp / "raw", tmp / "warehouse"
+            raw, wh = (args.raw / str(n) if args.raw else tmp / "raw"), tmp / "warehouse"
+            added_batch = raw / f"b{(n + args.batch_size - 1) // args.batch_size:04d}"
             try:
                 t0 = time.perf_counter()
-                render(raw, n, mix, args.batch_size, 0, 7, args.unique, pool)
+                if not raw.is_dir():  # rendered aside, then renamed: an interrupted render is not reused
+                    part = raw.with_name(raw.name + ".part")
+                    shutil.rmtree(part, ignore_errors=True)
+                    render(part, n, mix, args.batch_size, 0, 7, args.unique, pool)
+                    part.rename(raw)
+                shutil.rmtree(added_batch, ignore_errors=True)  # left by an interrupted run
                 render_s = time.perf_counter() - t0
                 first = timed_run(raw, wh, env)
                 again = timed_run(raw, wh, env)
@@ -291,15 +314,18 @@ def main() -> None:
                 reports, ok = counts(wh)
                 query = slowest_query_ms(wh)
                 print(
-                    f"{n:>7} {render_s:>8.0f} {first['wall_s']:>7.1f} {site_s(first):>7.1f} "
-                    f"{n / first['wall_s']:>6.0f} {first['peak_mb']:>8.0f} {first['load']:>5.1f} "
-                    f"{again['wall_s']:>8.1f} {added['wall_s']:>8.1f} {site_s(added):>7.1f} "
+                    f"{n:>7} {render_s:>8.0f} {first['wall_s']:>7.1f} {first['cpu_s']:>7.0f} "
+                    f"{site_s(first):>7.1f} {n / first['wall_s']:>6.0f} {first['peak_mb']:>8.0f} "
+                    f"{first['load']:>5.1f} {again['wall_s']:>8.1f} {added['wall_s']:>8.1f} "
+                    f"{added['cpu_s']:>7.1f} {site_s(added):>7.1f} "
                     f"{added['peak_mb']:>6.0f} {query:>8.1f} {reports:>8} {ok:>7}",
                     flush=True,
                 )
                 if os.environ.get("OGI_BENCH_VERBOSE"):
                     print(first["summary"], again["summary"], added["summary"], sep="\n")
             finally:
+                if args.raw:
+                    shutil.rmtree(added_batch, ignore_errors=True)
                 if args.keep:
                     print(f"kept {tmp}")
                 else:
