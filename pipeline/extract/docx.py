@@ -151,20 +151,37 @@ _VAL, _TR, _TC, _TRPR, _TCPR = f"{W}val", f"{W}tr", f"{W}tc", f"{W}trPr", f"{W}t
 _GRID_BEFORE, _GRID_SPAN, _VMERGE, _HMERGE = f"{W}gridBefore", f"{W}gridSpan", f"{W}vMerge", f"{W}hMerge"
 
 
+def _cell_props(tc: Any) -> tuple[Any, Any, Any]:
+    """(gridSpan, vMerge, hMerge) of a cell, each the first in its w:tcPr children (as
+    ``tc.find("w:tcPr/w:gridSpan")`` finds it), in one walk over the cell's children."""
+    span = vmerge = hmerge = None
+    for child in tc:
+        if child.tag == _TCPR:
+            for inner in child:
+                tag = inner.tag
+                if tag == _GRID_SPAN:
+                    span = inner if span is None else span
+                elif tag == _VMERGE:
+                    vmerge = inner if vmerge is None else vmerge
+                elif tag == _HMERGE:
+                    hmerge = inner if hmerge is None else hmerge
+    return span, vmerge, hmerge
+
+
 def _grid(tbl: Any) -> list[list[str]]:
     """The table as a full grid; merged text at the top-left position only."""
     rows: list[list[str]] = []
     for tr in _children(tbl, _TR):
         row: list[str] = [""] * _int_attr(_find2(tr, _TRPR, _GRID_BEFORE), 0)
         for tc in _children(tr, _TC):
-            span = max(1, min(_int_attr(_find2(tc, _TCPR, _GRID_SPAN), 1), 200))
-            vmerge = _find2(tc, _TCPR, _VMERGE)
-            hmerge = _find2(tc, _TCPR, _HMERGE)
+            span_el, vmerge, hmerge = _cell_props(tc)
+            span = max(1, min(_int_attr(span_el, 1), 200))
             continued = (vmerge is not None and vmerge.get(_VAL, "continue") == "continue") or (
                 hmerge is not None and hmerge.get(_VAL, "continue") == "continue"
             )
             row.append("" if continued else _cell_text(tc))
-            row.extend([""] * (span - 1))
+            if span > 1:
+                row.extend([""] * (span - 1))
         rows.append(row)
     width = max((len(r) for r in rows), default=0)
     return [r + [""] * (width - len(r)) for r in rows]

@@ -14,6 +14,7 @@ record and problem stay exactly what they were.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import posixpath
 import zipfile
@@ -53,6 +54,40 @@ class _NoTree:
 
 
 _CHECKER = etree.XMLParser(remove_blank_text=True, resolve_entities=False, target=_NoTree())
+
+_READABLE: set[tuple[tuple[bytes, int, int, int], bool]] = set()
+"""Members already read (and, for parts python-docx parses, parsed) without error, by a digest
+of their compressed bytes: the same bytes decompress to the same part, so the many reports made
+from one template (its 350 kB styles.xml) are not inflated and parsed again."""
+_MAX_READABLE = 512
+
+
+def _member_key(data: bytes, info: zipfile.ZipInfo) -> tuple[bytes, int, int, int] | None:
+    """Digest of a member's compressed bytes (from its local header), with how it is stored."""
+    at = info.header_offset
+    if data[at : at + 4] != b"PK\x03\x04" or info.flag_bits & 0x1:
+        return None
+    name_len = int.from_bytes(data[at + 26 : at + 28], "little")
+    extra_len = int.from_bytes(data[at + 28 : at + 30], "little")
+    start = at + 30 + name_len + extra_len
+    raw = data[start : start + info.compress_size]
+    if len(raw) != info.compress_size:
+        return None
+    digest = hashlib.blake2b(raw, digest_size=16).digest()
+    return digest, info.compress_type, info.file_size, info.CRC
+
+
+def _check(zf: zipfile.ZipFile, data: bytes, name: str, parse: bool) -> None:
+    """Raise where python-docx would fail to read (or, ``parse``, to parse) the member."""
+    info = zf.getinfo(name)
+    key = _member_key(data, info)
+    if key is not None and (key, parse) in _READABLE:
+        return
+    blob = zf.read(info)
+    if parse:
+        etree.fromstring(blob, _CHECKER)
+    if key is not None and len(_READABLE) < _MAX_READABLE:
+        _READABLE.add((key, parse))
 
 
 def _rels(zf: zipfile.ZipFile, partname: str) -> list[tuple[str, str, str]]:
@@ -106,15 +141,14 @@ def _body(data: bytes) -> Any:
                 if partname in visited:
                     continue
                 visited.add(partname)
-                blob = zf.read(partname[1:])
                 ext = posixpath.splitext(partname)[1]
                 ext = ext[1:] if ext.startswith(".") else ext
                 key = partname.lower()
                 content_type = overrides[key] if key in overrides else defaults[ext.lower()]
                 if partname == main_name:
-                    main_part = (content_type, etree.fromstring(blob, _PARSER))
-                elif reltype != _IMAGE and content_type in _XML_PARTS:
-                    etree.fromstring(blob, _CHECKER)  # raises where python-docx would
+                    main_part = (content_type, etree.fromstring(zf.read(partname[1:]), _PARSER))
+                else:  # raises where python-docx would
+                    _check(zf, data, partname[1:], reltype != _IMAGE and content_type in _XML_PARTS)
                 todo.append((partname, _rels(zf, partname)))
     if main_part is None or main_part[0] != _DOCUMENT_MAIN:
         return None
