@@ -294,3 +294,17 @@ def test_mart_disposition_group_pivots_as_the_mix(con: duckdb.DuckDBPyConnection
         group by all having g.group_count is distinct from sum(m."count")::bigint""").fetchall()
     assert sums == []
     assert con.execute("select count(*) from mart_disposition_group").fetchone()[0] == 5 * 6
+
+
+def test_one_row_leaves_no_result_open() -> None:
+    """duckdb 2.0: a ``fetchone()`` result stays open and the next ``con.sql()`` raises; ``one``
+    reads to the end, so the connection stays usable."""
+    import duckdb
+
+    from pipeline.load.warehouse import one
+
+    con = duckdb.connect()
+    con.execute("create table t as select range as i from range(3)")
+    assert one(con, "select count(*) from t") == (3,)
+    assert one(con, "select i from t where i > ?", [5]) is None
+    assert con.sql("select max(i) from t").fetchall() == [(2,)]

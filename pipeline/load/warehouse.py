@@ -62,6 +62,14 @@ MODELS: dict[str, tuple[str, ...]] = {
 _STALE_BUILD_SECONDS = 24 * 3600
 
 
+def one(con: duckdb.DuckDBPyConnection, sql: str, params: Any = None) -> tuple[Any, ...] | None:
+    """The first row of a query, with its result read to the end: duckdb 2.0 keeps a result that
+    ``fetchone()`` left unfinished open, and the connection's next ``con.sql()`` then raises
+    ``ResourceInUseException``."""
+    rows = con.execute(sql, params).fetchall() if params is not None else con.execute(sql).fetchall()
+    return rows[0] if rows else None
+
+
 def model_sql(layer: str, name: str) -> str:
     return (SQL_DIR / layer / f"{name}.sql").read_text(encoding="utf-8")
 
@@ -146,7 +154,9 @@ def published_build(path: Path) -> dict[str, Any]:
     try:
         with duckdb.connect(str(path), read_only=True) as con:
             rel = con.execute("select * from warehouse_build")
-            return dict(zip([d[0] for d in rel.description], rel.fetchone() or (), strict=False))
+            names = [d[0] for d in rel.description]
+            rows = rel.fetchall()
+            return dict(zip(names, rows[0] if rows else (), strict=False))
     except duckdb.Error:
         return {}  # an older file without warehouse_build, or unreadable: replace it
 
@@ -163,7 +173,7 @@ def _empty_parquet(layout: Layout, table: str) -> str:
 
 
 def table_counts(con: duckdb.DuckDBPyConnection, tables: tuple[str, ...]) -> dict[str, int]:
-    return {t: con.execute(f'select count(*) from "{t}"').fetchone()[0] for t in tables}
+    return {t: one(con, f'select count(*) from "{t}"')[0] for t in tables}  # type: ignore[index]
 
 
 def preview(con: duckdb.DuckDBPyConnection, sql: str, limit: int = 10) -> str:
@@ -214,11 +224,11 @@ def plan_build(layout: Layout, snap: Snapshot, parser_version: str) -> Plan:
         return Plan(False, "no published warehouse yet")
     try:
         with duckdb.connect(str(target), read_only=True) as con:
-            code = con.execute("select code_fingerprint from build_input").fetchone()
-            batches, generations = con.execute("select batches, generations from warehouse_build").fetchone()
-            used, free, block = con.execute(
-                "select used_blocks, free_blocks, block_size from pragma_database_size()"
-            ).fetchone()
+            code = one(con, "select code_fingerprint from build_input")
+            batches, generations = one(con, "select batches, generations from warehouse_build")  # type: ignore[misc]
+            used, free, block = one(  # type: ignore[misc]
+                con, "select used_blocks, free_blocks, block_size from pragma_database_size()"
+            )
     except (duckdb.Error, TypeError) as exc:  # an older file, or unreadable: rebuild it whole
         return Plan(False, f"published file gives no build inputs ({type(exc).__name__})")
     if code is None or code[0] != code_fingerprint(parser_version):
@@ -250,10 +260,11 @@ def _rewrite_batches(
     an incremental build gives the same tables as a full one."""
     con.execute("create or replace temp table _old_kept as select report_id, batch from report")
     fixed = "select null::varchar as report_id where false"
-    if con.execute(
+    if one(
+        con,
         "select count(*) from duckdb_tables() where table_name = 'correction' and schema_name = 'main'"
-        " and database_name = current_database()"
-    ).fetchone()[0]:
+        " and database_name = current_database()",
+    )[0]:  # type: ignore[index]
         fixed = "select distinct report_id from main.correction"
     con.execute(f"create or replace temp table _fixed as {fixed}")
     con.execute(
@@ -497,10 +508,12 @@ def publish(layout: Layout, run_id: str) -> Published:
     with connect(work) as con:
         con.execute("set variable published_at = $v", {"v": datetime.now(UTC).replace(tzinfo=None)})
         run_model(con, "meta", "publish")
+        rel = con.execute("select * from warehouse_build")
+        names = [d[0] for d in rel.description]
         build = dict(
             zip(
-                [d[0] for d in con.execute("select * from warehouse_build").description],
-                con.execute("select * from warehouse_build").fetchone(),
+                names,
+                rel.fetchall()[0],
                 strict=True,
             )
         )

@@ -80,7 +80,7 @@ def collect(con: duckdb.DuckDBPyConnection, scope: Scope, warehouse: str = "") -
     where, params = scope.where()
     rows = finding_rows(con, where, params)
     rows.sort(key=lambda r: (r["agency_name"] or "", r["year"] or 0, r["rule_id"], r["cells"] or ""))
-    n = con.execute(f"select count(*) from report as r where {where}", params).fetchone()[0]
+    n = con.execute(f"select count(*) from report as r where {where}", params).fetchall()[0][0]
     return Audit(scope, rows, int(n), warehouse)
 
 

@@ -287,7 +287,7 @@ def confirm_findings(con: duckdb.DuckDBPyConnection) -> int:
     confirmation's status. Returns the number of findings confirmed."""
     has = con.execute(
         "select count(*) from duckdb_tables() where table_name = 'correction' and database_name = current_database()"
-    ).fetchone()[0]
+    ).fetchall()[0][0]
     if not has:
         return 0
     match = """
@@ -296,9 +296,9 @@ def confirm_findings(con: duckdb.DuckDBPyConnection) -> int:
           and f.report_id = c.report_id and f.rule_id = c.rule_id
           and (c.cell = '' or list_contains(string_split(f.cells, ','), c.cell))
     """
-    n = con.execute(f"select count(*) from quality_finding as f where exists (select 1 {match})").fetchone()[
+    n = con.execute(f"select count(*) from quality_finding as f where exists (select 1 {match})").fetchall()[
         0
-    ]
+    ][0]
     con.execute(f"update quality_finding as f set kind = 'source' where exists (select 1 {match})")
     con.execute("""
         update correction as c set

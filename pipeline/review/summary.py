@@ -35,7 +35,7 @@ def quarantine_md(con: duckdb.DuckDBPyConnection, shown: int = SHOWN, since: dat
         "order by parsed_at >= $since desc nulls last, status, path limit $shown",
         {"shown": shown, "since": since},
     ).fetchall()
-    n = con.execute("select count(*) from quarantine").fetchone()[0]
+    n = con.execute("select count(*) from quarantine").fetchall()[0][0]
     if not n:
         return "no file in quarantine"
     more = f"\n\n… {n - shown} more in table quarantine" if n > shown else ""
@@ -92,7 +92,7 @@ def raw_notes(layout: Layout | None) -> list[str]:
 
 def in_force_summary(con: duckdb.DuckDBPyConnection, layout: Layout | None = None) -> str:
     """Summary of a night where nothing changed: the warehouse in force and its open findings."""
-    reports = con.execute("select count(*) from report").fetchone()[0]
+    reports = con.execute("select count(*) from report").fetchall()[0][0]
     return "\n\n".join(
         [
             *raw_notes(layout),
