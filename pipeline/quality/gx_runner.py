@@ -64,6 +64,7 @@ __all__ = [
     "load_frames",
     "validate",
     "validate_warehouse",
+    "validate_warehouse_runner",
     "write_data_docs",
 ]
 DATA_DOCS_SITE = "ogi"
@@ -209,12 +210,24 @@ class Runner:
         self.source = self.ctx.data_sources.add_pandas("ogi_warehouse")
         self.batch_defs: dict[str, Any] = {}
         self.params = {"current_year": current_year or date.today().year}
+        #: frame → report id → rows GX saw (rows_checked of a report kept by an incremental run)
+        self.frame_rows: dict[str, dict[str | None, int]] = {}
 
     def _batch_def(self, frame: str) -> Any:
         if frame not in self.batch_defs:
             asset = self.source.add_dataframe_asset(frame)
             self.batch_defs[frame] = asset.add_batch_definition_whole_dataframe("all")
         return self.batch_defs[frame]
+
+    def _count_rows(self, frame: str, df: pd.DataFrame) -> None:
+        """Rows of ``frame`` per report (a report's rows fall in one chunk: assignment, not sum)."""
+        if "report_id" not in df.columns or not len(df):
+            return
+        counts = df["report_id"].value_counts(dropna=False, sort=False)
+        rows = self.frame_rows.setdefault(frame, {})
+        for rid, n in counts.items():
+            if n:
+                rows[na_to_none(rid)] = int(n)
 
     def run(self, frames: Frames, label: str = "") -> None:
         """Validate every suite on ``frames``; ``label`` names the chunk (e.g. the year)."""
@@ -231,6 +244,7 @@ class Runner:
             sub = _sub_suite(suite, frame)
             t1 = time.perf_counter()
             df = frames.df(frame, [c for e in exps for c in expectation_columns(e)])
+            self._count_rows(frame, df)
             seconds["frames"] += time.perf_counter() - t1
             t1 = time.perf_counter()
             batch = self._batch_def(frame).get_batch(batch_parameters={"dataframe": df})
@@ -283,11 +297,32 @@ def validate_warehouse(
     suites: Iterable[catalog.Suite] | None = None,
     *,
     current_year: int | None = None,
+    where: str | None = None,
 ) -> Validation:
     """Compute the check frames in the warehouse and validate them: the per-cell frames one
-    report year at a time, the others once (``PER_YEAR_FRAMES``)."""
+    report year at a time, the others once (``PER_YEAR_FRAMES``). ``where`` (SQL over a frame's
+    rows) validates a few reports only, every frame at once (``incremental.py``)."""
+    return validate_warehouse_runner(con, suites, current_year=current_year, where=where).validation
+
+
+def validate_warehouse_runner(
+    con: duckdb.DuckDBPyConnection,
+    suites: Iterable[catalog.Suite] | None = None,
+    *,
+    current_year: int | None = None,
+    where: str | None = None,
+) -> Runner:
+    """``validate_warehouse``, returning the runner (its ``frame_rows`` too)."""
     runner = Runner(suites, current_year)
     names = frames_for(runner.suites)
+    if where is not None:
+        frames = DuckDBFrames(con, where)
+        try:
+            for frame in names:
+                runner.run_frame(frames, frame)
+        finally:
+            frames.close()
+        return runner
     whole = DuckDBFrames(con)
     try:
         for frame in names:
@@ -297,7 +332,7 @@ def validate_warehouse(
         whole.close()
     per_year = [f for f in names if f in PER_YEAR_FRAMES]
     if not per_year:
-        return runner.validation
+        return runner
     years = [
         r[0] for r in con.execute("select distinct year from report order by year nulls last").fetchall()
     ]
@@ -309,7 +344,7 @@ def validate_warehouse(
                 runner.run_frame(frames, frame, "no-year" if year is None else str(year))
         finally:
             frames.close()
-    return runner.validation
+    return runner
 
 
 def write_data_docs(validation: Validation, directory: Path, run_name: str = "ogi") -> Path:

@@ -1,6 +1,7 @@
 """Write findings into the warehouse: ``quality_finding``, ``quality_rule`` and the quality marts.
 
-``quality_finding`` is replaced as a whole (the warehouse is rebuilt each run); the marts are
+``quality_finding`` is replaced as a whole (new findings, plus those an incremental run carries
+over from the published build: ``incremental.py``); the marts are
 ``sql/quality/*.sql``. Runs on the one read-write connection of the quality step.
 """
 
@@ -32,14 +33,20 @@ def _sql(name: str) -> str:
     return (SQL_DIR / f"{name}.sql").read_text(encoding="utf-8")
 
 
-def write_findings(con: duckdb.DuckDBPyConnection, findings: Iterable[Finding]) -> dict[str, int]:
-    """Replace ``quality_finding`` with ``findings``, rebuild ``quality_rule`` and the marts;
-    return the row count of each table."""
+def write_findings(
+    con: duckdb.DuckDBPyConnection, findings: Iterable[Finding], carried: str | None = None
+) -> dict[str, int]:
+    """Replace ``quality_finding`` with ``findings`` (and the rows of the query ``carried``: the
+    findings an incremental run keeps from the published build), rebuild ``quality_rule`` and the
+    marts; return the row count of each table."""
     import pandas as pd
 
     rows = [f.row() for f in findings]
     con.execute(_CREATE_FINDING)
     con.execute("delete from quality_finding")
+    if carried is not None:
+        cols = ", ".join(FINDING_COLUMNS)
+        con.execute(f"insert into quality_finding ({cols}) select {cols} from ({carried})")
     if rows:
         df = pd.DataFrame(rows, columns=list(FINDING_COLUMNS)).astype(object)
         con.register("_findings", df)

@@ -32,12 +32,24 @@ def _provenance_join(con: duckdb.DuckDBPyConnection) -> tuple[str, str]:
     )
 
 
+_ORDER = "f.agency_name, f.year, f.rule_id, f.cells, f.column_code"
+
+
 def finding_rows(
-    con: duckdb.DuckDBPyConnection, where: str = "true", params: list[Any] | None = None
+    con: duckdb.DuckDBPyConnection,
+    where: str = "true",
+    params: list[Any] | None = None,
+    per_rule: int | None = None,
 ) -> list[dict[str, Any]]:
     """Every finding matching ``where`` (SQL over ``f`` = quality_finding, ``r`` = report), sorted
-    the way a circular is written: agency, year, rule, cells."""
+    the way a circular is written: agency, year, rule, cells. ``per_rule``: only the first so many
+    of each rule (a check shows a few; 10⁵ findings read whole cost seconds)."""
     cols, join = _provenance_join(con)
+    qualify = (
+        f"qualify row_number() over (partition by f.rule_id order by {_ORDER}) <= {int(per_rule)}"
+        if per_rule is not None
+        else ""
+    )
     rel = con.execute(
         f"""
         select f.report_id, f.agency_id, f.agency_name, f.year, f.rule_id, f.severity, f.kind, f.cells,
@@ -47,7 +59,8 @@ def finding_rows(
         left join report as r on r.report_id = f.report_id
         {join}
         where {where}
-        order by f.agency_name, f.year, f.rule_id, f.cells, f.column_code
+        {qualify}
+        order by {_ORDER}
         """,
         params or [],
     )

@@ -24,14 +24,6 @@ from pipeline.defs.warehouse.assets import WAREHOUSE_JOB, core_ogi__facts
 DATA_DOCS = "data_docs"
 SHOWN = 30
 
-_OUTCOME = """
-create or replace table quality_check_outcome (rule_id varchar, rows_checked bigint, findings bigint, errors varchar);
-comment on table quality_check_outcome is 'What each rule''s check saw in this build: rows checked, findings, errors of the check itself (检查结果)';
-comment on column quality_check_outcome.rule_id is 'Rule id (规则)';
-comment on column quality_check_outcome.rows_checked is 'Check-frame rows the rule was evaluated on (检查行数)';
-comment on column quality_check_outcome.findings is 'Findings of the rule (问题数)';
-comment on column quality_check_outcome.errors is 'Errors raised by the check itself, if any (检查错误)';
-"""
 _KEY = "report_id, rule_id, cells, coalesce(column_code, '')"
 
 
@@ -60,22 +52,31 @@ def new_findings_markdown(
     con: Any, previous: set[tuple] | None, rows: list[dict[str, Any]] | None = None
 ) -> tuple[int, int, str]:
     """(new, resolved, Markdown of the new findings) against the published warehouse (``rows``:
-    the warehouse's ``finding_rows``, when the caller has them)."""
+    the warehouse's ``finding_rows``, when the caller has them; else only the rows of the reports
+    with a new finding are read)."""
     from pipeline.defs.quality.checks import failing_markdown
     from pipeline.review.findings import finding_rows
 
-    rows = finding_rows(con) if rows is None else rows
-    keys = {(r["report_id"], r["rule_id"], r["cells"], r["column_code"] or "") for r in rows}
-    if previous is None:
-        new_rows, resolved = rows, 0
-    else:
-        new_rows = [
-            r
-            for r in rows
-            if (r["report_id"], r["rule_id"], r["cells"], r["column_code"] or "") not in previous
-        ]
-        resolved = len(previous - keys)
-    return len(new_rows), resolved, failing_markdown(new_rows) if new_rows else "no new finding"
+    def key(r: dict[str, Any]) -> tuple:
+        return (r["report_id"], r["rule_id"], r["cells"], r["column_code"] or "")
+
+    keys = (
+        {key(r) for r in rows}
+        if rows is not None
+        else set(con.execute(f"select {_KEY} from quality_finding").fetchall())
+    )
+    new = keys if previous is None else keys - previous
+    resolved = 0 if previous is None else len(previous - keys)
+    if not new:
+        return 0, resolved, "no new finding"
+    if rows is None:
+        ids = sorted({k[0] for k in new if k[0] is not None})
+        where = "f.report_id in (select unnest(?::varchar[]))" + (
+            " or f.report_id is null" if any(k[0] is None for k in new) else ""
+        )
+        rows = finding_rows(con, where, [ids])
+    new_rows = [r for r in rows if key(r) in new]
+    return len(new), resolved, failing_markdown(new_rows)
 
 
 def _corrections(con: Any) -> tuple[dict[str, int], str]:
@@ -119,43 +120,48 @@ def out_quality__findings(context: dg.AssetExecutionContext, ogi: OgiResource) -
     Great Expectations suites in expectations/ run once on this run's build. Reviewers'
     confirmations (data/corrections) mark findings as source errors. A failing structural rule
     fails this step, so the marts are not built and the last good warehouse stays published."""
-    from pipeline.quality import catalog
-    from pipeline.quality.gx_runner import validate_warehouse, write_data_docs
-    from pipeline.quality.store import SQL_DIR, write_findings
+    from pipeline.quality import catalog, incremental
+    from pipeline.quality.store import SQL_DIR
     from pipeline.review.corrections import confirm_findings
-    from pipeline.review.findings import finding_rows
 
     t0 = time.perf_counter()
     previous = _previous_keys(ogi.layout.published)
+    force = "a full rebuild was asked for" if ogi.rebuild else None
     with ogi.working(context) as con:
-        validation = validate_warehouse(con)
-        counts = write_findings(con, validation.findings)
+        quality = incremental.run(con, ogi.layout.published, force=force, log=context.log.info)
+        validation, counts = quality.validation, quality.counts
+        t_validated = time.perf_counter()
         confirmed = confirm_findings(con)
         if confirmed:  # kinds changed: the quality marts count them
             for name in ("mart_quality", "mart_quality_rule"):
                 con.execute((SQL_DIR / f"{name}.sql").read_text(encoding="utf-8"))
         provenance = _provenance(con, ogi)
-        con.execute(_OUTCOME)
-        con.executemany(
-            "insert into quality_check_outcome values (?, ?, ?, ?)",
-            [
-                (rid, o.checked, len(o.findings), "\n".join(o.errors) or None)
-                for rid, o in validation.outcomes.items()
-            ],
+        t_sum = time.perf_counter()
+        totals = dict(
+            zip(
+                ("findings_error", "findings_warn", "findings_parse_suspect", "reports_with_findings"),
+                con.execute(
+                    "select count(*) filter (where severity = 'error'), count(*) filter (where severity = 'warn'), "
+                    "count(*) filter (where kind = 'parse_suspect'), count(distinct report_id) from quality_finding"
+                ).fetchone(),
+                strict=True,
+            )
         )
         by_rule = con.execute(
             "select rule_id, severity, count(*) as findings, count(distinct report_id) as reports, "
             "count(*) filter (where kind = 'parse_suspect') as parse_suspect "
             "from quality_finding group by all order by severity, rule_id"
         ).fetchall()
-        rows = finding_rows(con)  # read once: 10⁵ findings, for the new ones and every rule's check
-        n_new, n_resolved, new_md = new_findings_markdown(con, previous, rows)
+        n_new, n_resolved, new_md = new_findings_markdown(con, previous)
         correction_counts, correction_md = _corrections(con)
         rules = list(catalog.rules().values())
-        results = rule_results(
-            con, ogi.layout.raw_dir, rules, f"this run's build ({context.run_id[:8]})", rows
-        )
+        results = rule_results(con, ogi.layout.raw_dir, rules, f"this run's build ({context.run_id[:8]})")
         con.execute("checkpoint")
+    t_checks = time.perf_counter()
+    context.log.info(
+        f"quality step seconds: validate and write {t_validated - t0:.1f}, confirmations and provenance "
+        f"{t_sum - t_validated:.1f}, checks and summary {t_checks - t_sum:.1f}"
+    )
     broken = [rule.rule_id for rule, passed, _, _ in results if rule.blocking and not passed]
     if broken:
         # the checks step is skipped after this failure: report the checks from here
@@ -174,23 +180,25 @@ def out_quality__findings(context: dg.AssetExecutionContext, ogi: OgiResource) -
     if any(correction_counts.get(k) for k in ("report_changed", "unknown_cell", "invalid")):
         context.log.warning(f"corrections that no longer apply: {correction_counts}; see table correction")
     docs_path = ogi.layout.warehouse_dir / DATA_DOCS
-    docs: dg.MetadataValue = dg.MetadataValue.text("not built")
-    try:
-        index = write_data_docs(validation, docs_path, run_name=context.run_id)
-        docs = dg.MetadataValue.path(str(index))
-    except Exception as exc:  # Data Docs are a convenience: never fail the findings for them
-        context.log.warning(f"Data Docs not built: {type(exc).__name__}: {exc}")
-    findings = validation.findings
+    docs: dg.MetadataValue = dg.MetadataValue.text("not built: nothing validated in this run")
+    if validation is not None and validation.results:
+        from pipeline.quality.gx_runner import write_data_docs
+
+        try:  # the results of what this run validated (all reports, or the changed ones)
+            index = write_data_docs(validation, docs_path, run_name=context.run_id)
+            docs = dg.MetadataValue.path(str(index))
+        except Exception as exc:  # Data Docs are a convenience: never fail the findings for them
+            context.log.warning(f"Data Docs not built: {type(exc).__name__}: {exc}")
+    plan = quality.plan
+    seconds = validation.seconds if validation is not None else {}
     return dg.MaterializeResult(
         metadata={
             **{f"rows_{t}": dg.MetadataValue.int(n) for t, n in counts.items()},
             "dagster/row_count": dg.MetadataValue.int(counts["quality_finding"]),
-            "findings_error": dg.MetadataValue.int(sum(1 for f in findings if f.severity == "error")),
-            "findings_warn": dg.MetadataValue.int(sum(1 for f in findings if f.severity == "warn")),
-            "findings_parse_suspect": dg.MetadataValue.int(
-                sum(1 for f in findings if f.kind == "parse_suspect")
-            ),
-            "reports_with_findings": dg.MetadataValue.int(len({f.report_id for f in findings})),
+            **{k: dg.MetadataValue.int(v) for k, v in totals.items()},
+            "validation": dg.MetadataValue.text("incremental" if plan.incremental else "full"),
+            "validation_reason": dg.MetadataValue.text(plan.reason),
+            "reports_validated": dg.MetadataValue.int(plan.scope if plan.incremental else plan.reports),
             "findings_new": dg.MetadataValue.int(n_new),
             "findings_resolved": dg.MetadataValue.int(n_resolved),
             "findings_confirmed": dg.MetadataValue.int(confirmed),
@@ -205,7 +213,8 @@ def out_quality__findings(context: dg.AssetExecutionContext, ogi: OgiResource) -
             **{f"corrections_{k}": dg.MetadataValue.int(v) for k, v in correction_counts.items()},
             "data_docs": docs,
             "seconds": dg.MetadataValue.float(round(time.perf_counter() - t0, 3)),
-            **{f"seconds_{k}": dg.MetadataValue.float(round(v, 3)) for k, v in validation.seconds.items()},
+            "seconds_validate_total": dg.MetadataValue.float(round(t_sum - t0, 3)),
+            **{f"seconds_{k}": dg.MetadataValue.float(round(v, 3)) for k, v in seconds.items()},
         }
     )
 
