@@ -37,8 +37,8 @@ from pipeline.extract.document import Document, Line
 from pipeline.extract.grid import clean_cell, prose_line
 from pipeline.extract.normalize import normalize_text
 from pipeline.extract.pdf_grid import Row, find_tables
-from pipeline.extract.pdf_pdfium import pdfium_chars
-from pipeline.extract.pdf_text import Char, cell_text, dedupe, has_doubles, prose_lines
+from pipeline.extract.pdf_pdfium import pdfium_chars, pdfium_subpaths
+from pipeline.extract.pdf_text import Char, cell_text, dedupe, has_doubles, plain, prose_lines
 from pipeline.extract.text import PAGE_FOOTER
 
 # the words of the form's tables, to find the pages that hold them (pipeline.form.TABLE_WORDS)
@@ -178,7 +178,12 @@ def _pdfium_subpaths(page: Any, left: float, top: float) -> list[list[tuple[str,
 
     Operators are pdfminer's: 'm', 'l', 'c' (a Bézier keeps only its end point, as pdfminer's
     point list does) and 'h' (close, back at the start); points are in page space, y downwards.
+    Walked by ``pdf_pdfium.pdfium_subpaths``, or here through pypdfium2's bindings where that
+    has no library handle.
     """
+    fast = pdfium_subpaths(page, left, top)
+    if fast is not None:
+        return fast
     import pypdfium2.raw as c
 
     matrix = c.FS_MATRIX()
@@ -332,9 +337,17 @@ def plumber_geometry(plumber_page: Any) -> Geometry:
 
 
 # ----------------------------------------------------------------------------- tables and text
-def _inside(ch: Char, boxes: list[tuple[float, float, float, float]]) -> bool:
-    cx, cy = (ch.x0 + ch.x1) / 2, (ch.top + ch.bottom) / 2
-    return any(b[0] <= cx <= b[2] and b[1] <= cy <= b[3] for b in boxes)
+def _outside(chars: list[Char], boxes: list[tuple[float, float, float, float]]) -> list[Char]:
+    """The chars whose midpoint is in none of the boxes."""
+    out = []
+    for ch in chars:
+        cx, cy = (ch.x0 + ch.x1) / 2, (ch.top + ch.bottom) / 2
+        for b in boxes:
+            if b[0] <= cx <= b[2] and b[1] <= cy <= b[3]:
+                break
+        else:
+            out.append(ch)
+    return out
 
 
 def _extract(rows: list[Row], chars: list[Char]) -> list[list[str]]:
@@ -361,8 +374,9 @@ def _extract(rows: list[Row], chars: list[Char]) -> list[list[str]]:
         if key is not None:
             found.setdefault(key, []).append(ch)
     grid = [["" for _ in row.cells] for row in rows]
+    simple = plain(chars)
     for (r, c), cell_chars in found.items():
-        grid[r][c] = cell_text(cell_chars)
+        grid[r][c] = cell_text(cell_chars, simple)
     return grid
 
 
@@ -391,7 +405,7 @@ def _table_page_lines(geometry: Geometry, page: _Page, start: int) -> tuple[list
             items.append((row_obj.bbox[1], order, cells))
             order += 1
     boxes = [bbox for bbox, _rows in tables]
-    for top, text in prose_lines([ch for ch in chars if not _inside(ch, boxes)]):
+    for top, text in prose_lines(_outside(chars, boxes)):
         items.append((top, order, text))
         order += 1
     items.sort(key=lambda it: (it[0], it[1]))

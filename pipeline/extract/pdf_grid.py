@@ -196,23 +196,32 @@ def _cells(vertices: dict[tuple[float, float], tuple[set[Bbox], set[Bbox]]]) -> 
     at_row = {p: i for ps in row.values() for i, p in enumerate(ps)}
     out: list[Bbox] = []
     for pt in points:
-        pv, ph = vertices[pt]
         below = column[pt[0]][at_col[pt] + 1 :]
         right = row[pt[1]][at_row[pt] + 1 :]
         if not below or not right:
             continue
+        pv, ph = vertices[pt]
+        joined: dict[float, bool] = {}  # x of a vertex to the right -> joined to this one
         found = None
         for b in below:
             bv, bh = vertices[b]
             if pv.isdisjoint(bv):
                 continue
+            by = b[1]
             for r in right:
-                rv, rh = vertices[r]
-                if ph.isdisjoint(rh):
+                rx = r[0]
+                ok = joined.get(rx)
+                if ok is None:
+                    ok = joined[rx] = not ph.isdisjoint(vertices[r][1])
+                if not ok:
                     continue
-                corner = vertices.get((r[0], b[1]))
-                if corner is not None and not corner[0].isdisjoint(rv) and not corner[1].isdisjoint(bh):
-                    found = (pt[0], pt[1], r[0], b[1])
+                corner = vertices.get((rx, by))
+                if (
+                    corner is not None
+                    and not corner[0].isdisjoint(vertices[r][0])
+                    and not corner[1].isdisjoint(bh)
+                ):
+                    found = (pt[0], pt[1], rx, by)
                     break
             if found is not None:
                 break

@@ -21,6 +21,11 @@ _GENERATED_CODES = frozenset((0, 9, 10, 13, 32, 0xA0, 0xFFFE))
 never generated, so they skip the IsGenerated call."""
 
 
+class _Ptr(ctypes.c_void_p):
+    """A pdfium handle returned as it is (a c_void_p subclass is not turned into an int), so it
+    goes back into the next call without conversion."""
+
+
 class _Calls:
     """pdfium's text functions called with ready-made arguments (the library pypdfium2 loaded).
 
@@ -54,6 +59,7 @@ class _Calls:
         self.text_object = fn("FPDFText_GetTextObject", ctypes.c_void_p)
         self.font_size = fn("FPDFText_GetFontSize", ctypes.c_double)
         self.loose_box = fn("FPDFText_GetLooseCharBox", ctypes.c_int, 3)
+        self.lib = lib
         self.count = c.FPDFText_CountChars
         self.matrix = c.FPDFPageObj_GetMatrix
         self.pageobject = c.FPDF_PAGEOBJECT
@@ -117,3 +123,109 @@ def pdfium_chars(textpage: Any, left: float, top: float) -> tuple[list[Char], in
         bottom = top - b
         append(new(Char, (chr(code), x0 - left, x1 - left, bottom - size, bottom, size, True, "", None)))
     return chars, unmapped
+
+
+Subpath = list[tuple[str, tuple[float, float]]]
+
+
+def pdfium_subpaths(page: Any, left: float, top: float) -> list[Subpath] | None:
+    """Every path of the page (form XObjects included) as subpaths of (operator, point); None
+    where pdfium's library handle is not at hand (the caller then walks through pypdfium2).
+
+    Operators are pdfminer's: 'm', 'l', 'c' (a Bézier keeps only its end point, as pdfminer's
+    point list does) and 'h' (close, back at the start); points are in page space, y downwards.
+    The same walk and arithmetic as through pypdfium2's bindings, without their conversions.
+    """
+    global _calls
+    if _calls is None:
+        _calls = _Calls()
+    lib = _calls.lib
+    if lib is None:
+        return None
+    import pypdfium2.raw as c
+
+    f = _path_functions(lib)
+    count_objects, get_object, obj_type, obj_matrix = f[0], f[1], f[2], f[3]
+    form_count, form_object, count_segments, get_segment = f[4], f[5], f[6], f[7]
+    segment_type, segment_point, segment_close = f[8], f[9], f[10]
+    path_kind, form_kind = c.FPDF_PAGEOBJ_PATH, c.FPDF_PAGEOBJ_FORM
+    moveto, bezierto = c.FPDF_SEGMENT_MOVETO, c.FPDF_SEGMENT_BEZIERTO
+    matrix = c.FS_MATRIX()
+    matrix_ref = ctypes.byref(matrix)
+    x, y = ctypes.c_float(), ctypes.c_float()
+    x_ref, y_ref = ctypes.byref(x), ctypes.byref(y)
+    out: list[Subpath] = []
+
+    def walk(objects: list[Any], parent: tuple[float, ...] | None) -> None:
+        for obj in objects:
+            kind = obj_type(obj)
+            if (kind != path_kind and kind != form_kind) or not obj_matrix(obj, matrix_ref):
+                continue
+            a, b, cc, d, e, f = matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f
+            if parent is not None:
+                pa, pb, pc, pd, pe, pf = parent
+                a, b, cc, d, e, f = (
+                    a * pa + b * pc,
+                    a * pb + b * pd,
+                    cc * pa + d * pc,
+                    cc * pb + d * pd,
+                    e * pa + f * pc + pe,
+                    e * pb + f * pd + pf,
+                )
+            if kind == form_kind:
+                walk([form_object(obj, j) for j in range(form_count(obj))], (a, b, cc, d, e, f))
+                continue
+            sub: Subpath = []
+            bezier = 0
+            for s in range(count_segments(obj)):
+                seg = get_segment(obj, s)
+                kind_s = segment_type(seg)
+                segment_point(seg, x_ref, y_ref)
+                px, py = x.value, y.value
+                point = (a * px + cc * py + e - left, top - (b * px + d * py + f))
+                if kind_s == moveto:
+                    if sub:
+                        out.append(sub)
+                    sub = [("m", point)]
+                elif kind_s == bezierto:
+                    bezier += 1
+                    if bezier % 3 == 0:  # two control points, then the end point
+                        sub.append(("c", point))
+                else:
+                    sub.append(("l", point))
+                if segment_close(seg) and sub:
+                    sub.append(("h", sub[0][1]))
+            if sub:
+                out.append(sub)
+
+    raw = _Ptr(ctypes.cast(page.raw, ctypes.c_void_p).value)
+    walk([get_object(raw, j) for j in range(count_objects(raw))], None)
+    return out
+
+
+_paths: tuple[Any, ...] | None = None
+
+
+def _path_functions(lib: Any) -> tuple[Any, ...]:
+    global _paths
+    if _paths is None:
+        names = (
+            ("FPDFPage_CountObjects", ctypes.c_int),
+            ("FPDFPage_GetObject", _Ptr),
+            ("FPDFPageObj_GetType", ctypes.c_int),
+            ("FPDFPageObj_GetMatrix", ctypes.c_int),
+            ("FPDFFormObj_CountObjects", ctypes.c_int),
+            ("FPDFFormObj_GetObject", _Ptr),
+            ("FPDFPath_CountSegments", ctypes.c_int),
+            ("FPDFPath_GetPathSegment", _Ptr),
+            ("FPDFPathSegment_GetType", ctypes.c_int),
+            ("FPDFPathSegment_GetPoint", ctypes.c_int),
+            ("FPDFPathSegment_GetClose", ctypes.c_int),
+        )
+        out = []
+        for name, restype in names:
+            fn = lib[name]
+            fn.restype = restype
+            out.append(fn)
+        _paths = tuple(out)
+    return _paths

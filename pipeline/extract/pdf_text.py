@@ -53,9 +53,12 @@ class Char(NamedTuple):
         }
 
 
-def _plain(chars: list[Char]) -> bool:
+def plain(chars: list[Char]) -> bool:
     """Upright chars of one character each: what the port handles."""
     return all(c.upright and len(c.text) == 1 for c in chars)
+
+
+_plain = plain
 
 
 def _cluster_ids(values: set[float]) -> dict[float, int]:
@@ -103,14 +106,20 @@ def _merge(chars: list[Char]) -> tuple[str, float]:
     return "".join(LIGATURES.get(c.text, c.text) for c in chars), min(c.top for c in chars)
 
 
-def cell_text(chars: list[Char]) -> str:
-    """The text of a table cell's chars (pdfplumber's ``extract_text``, layout off)."""
+def cell_text(chars: list[Char], plain: bool = False) -> str:
+    """The text of a table cell's chars (pdfplumber's ``extract_text``, layout off).
+
+    ``plain``: the caller knows every char is upright and one character long (pdfium's are).
+    """
     if not chars:
         return ""
-    if not _plain(chars):
+    if not plain and not _plain(chars):
         from pdfplumber.utils import extract_text
 
         return extract_text([c.as_dict() for c in chars])
+    if len(chars) == 1:
+        text = chars[0].text
+        return "" if text.isspace() else LIGATURES.get(text, text)
     words = _words(chars)
     tops = {top for _t, top in words}
     if len(tops) == 1:
@@ -139,14 +148,10 @@ def prose_lines(chars: list[Char]) -> list[tuple[float, str]]:
 
 
 def has_doubles(chars: list[Char]) -> bool:
-    """Fake bold (a glyph drawn twice a fraction of a point apart) is on the page."""
-    seen: set[tuple[str, int, int]] = set()
-    for ch in chars:
-        key = (ch.text, round(ch.x0), round(ch.top))
-        if key in seen and not ch.text.isspace():
-            return True
-        seen.add(key)
-    return False
+    """Fake bold (a glyph drawn twice a fraction of a point apart) is on the page: two chars of
+    the same text (not a space) at the same rounded position."""
+    keys = [(c.text, round(c.x0), round(c.top)) for c in chars if not c.text.isspace()]
+    return len(set(keys)) != len(keys)
 
 
 def _clusters(items: list[Char], key: Any, tolerance: float) -> list[list[Char]]:
