@@ -8,14 +8,25 @@ independent renderer), and ``--synthetic`` reports from ``pipeline.synth.pdf``. 
 of ``--repeat`` rounds of CPU time (``time.process_time``: the machine is shared, wall time is
 noise), per report:
 
-* ``read_pdf``: pypdfium2 for every page; on table pages pdfium's char boxes and path objects go
-  through pdfplumber's table finder (pdfplumber parses a page only where that finds no table);
+* ``read_pdf``: pypdfium2 for every page; on table pages pdfium's char boxes and path objects give
+  the cells (``extract/pdf_grid.py``, ``extract/pdf_text.py``: pdfplumber's lines strategy and text
+  grouping ported, same output); pdfplumber parses a page only where that finds no table;
 * ``read_pdf + parse``: the same plus ``parse_document`` (the whole per-report cost);
 * baseline: ``pdfplumber.open`` + ``page.extract_text()`` on every page, the cheapest use of
   pdfplumber that reads every page; and pypdfium2's text of every page (the floor);
 
 then the ratio read_pdf / baseline (target <= 0.5), which reader read each table page, and where
 read_pdf's time goes.
+
+2026-12-06, load average 3.7 (four sessions on 2 cores), best of 3, CPU ms per report:
+
+    set                     read_pdf before   read_pdf after   pdfplumber text   ratio after
+    real (huaian_2024)          55.1              31.0              355             0.09
+    synthetic (10)              36.9              14.3              126             0.11
+    ../shared corpus (6)          -               16.7              132             0.13
+
+"before" is the reader that ran pdfplumber's table finder and ``extract_text`` per cell on
+pdfium's geometry (commit ebc12b1); the records are the same.
 """
 
 from __future__ import annotations
@@ -96,7 +107,10 @@ def measure(name: str, pdfs: list[bytes], repeat: int) -> None:
     t_pdfium = cpu_best_of(repeat, lambda: pdfium_text(pdfs))
     pages = sum(d.pages or 0 for d in docs)
     table_pages = sum(len({ln.page for ln in d.lines if ln.cells}) for d in docs)
-    by_plumber = sum(1 for d in docs for p in d.problems if "read by pdfplumber" in p)
+    by_plumber = sum(
+        len({ln.page for ln in d.lines if ln.cells and (ln.reader or "").startswith("pdfplumber")})
+        for d in docs
+    )
     print(
         f"\n{name}: {n} report(s), {pages / n:.1f} pages each, {table_pages / n:.1f} table pages "
         f"({by_plumber} table page(s) read by pdfplumber, the rest by pdfium)"
