@@ -81,3 +81,34 @@ def test_a_page_short_of_cells_is_left_to_the_ordinary_reader() -> None:
     page.remove("6")  # the natural-person total of 一 lost
     rec = _parse(page + _page(ROWS[13:]))
     assert not any("column by column" in r["why"] for r in rec["repairs"])
+
+
+def _row_lines(code: str) -> list[str]:
+    return [APPLICATION_ROW_LABELS[code], *map(str, TRUTH[code])]
+
+
+def test_column_heads_a_line_each_are_not_rows() -> None:
+    """pdftotext (no -layout): the first two labels, the heads a line each with '其他' and '总计'
+    among the first row's numbers, then both rows' numbers. A bare head names no row."""
+    lines = [APPLICATION_ROW_LABELS["new_received"], APPLICATION_ROW_LABELS["carried_over"]]
+    lines += ["商业", "企业", "科研", "机构", "其他", *map(str, TRUTH["new_received"][:6]), "总计"]
+    lines += [str(TRUTH["new_received"][6]), *map(str, TRUTH["carried_over"])]
+    for code in ROWS[2:]:
+        lines += _row_lines(code)
+    rows = _parse(lines)["applications"]["rows"]
+    assert rows["new_received"] == TRUTH["new_received"]
+    assert rows["carried_over"] == TRUTH["carried_over"]
+    assert rows["other_other"] == TRUTH["other_other"]
+    assert rows["total_processed"] == TRUTH["total_processed"]
+
+
+def test_a_label_written_after_its_numbers() -> None:
+    """'（七）总计 6 1 … 7 0 … 0 四、结转下年度继续办理': 14 numbers, the next row's label after
+    them; dealt out 7 a row because each 7 then holds the row identity."""
+    lines: list[str] = []
+    for code in ROWS[:-1]:
+        lines += _row_lines(code)
+    lines += [*map(str, TRUTH["carried_forward"]), APPLICATION_ROW_LABELS["carried_forward"]]
+    rows = _parse(lines)["applications"]["rows"]
+    assert rows["total_processed"] == TRUTH["total_processed"]
+    assert rows["carried_forward"] == TRUTH["carried_forward"]

@@ -41,7 +41,7 @@ FLOORS = {
     "pdfminer_text": 0.799,
     "pdfplumber_text": 0.971,
     "pdftotext_layout": 0.971,
-    "pdftotext_raw": 0.851,
+    "pdftotext_raw": 0.866,
     "pymupdf4llm_md": 0.981,
     "pymupdf_text": 0.972,
     "python_docx": 0.999,

@@ -91,6 +91,19 @@ HEADER_WORDS = frozenset(
     ]
 )
 
+#: table 三's column heads as printed, numbering and all: '其他' and '总计' name columns, while the
+#: rows are '3.其他' and '（七）总计'
+APPLICANT_HEADS = frozenset(
+    [
+        *(c.label for c in form.APPLICANT_COLUMNS),
+        form.editions.LEGAL_PERSON_HEAD,
+        form.editions.APPLICANT_HEAD,
+        "其它",
+        "合计",
+        "小计",
+    ]
+)
+
 
 def is_header_row(toks: list[Tok]) -> bool:
     """Two or more header words and nothing else (no number, no row label)."""
@@ -232,6 +245,14 @@ def _assign(
         for t in merge_words(toks):
             if t.kind == "text":
                 group = match_group(t.text) or group
+                if "".join(t.text.split()) in APPLICANT_HEADS and (
+                    pointer < 0 or (len(toks) == 1 and 0 < count.get(current or "", 0) < 7)
+                ):
+                    # a bare '其他' / '总计' before any row has numbers, or alone on a line amid a
+                    # row's numbers, is a column head (pdftotext writes a head where it stands),
+                    # not the row 3.其他 / （七）总计 of the table's end
+                    pending.append(t)
+                    continue
                 code = _pick(match_rows(t.text), pointer, count)
                 if code is None and pending and pending[-1].line is t.line:
                     # a label cut over cells of one row ('|一、本|年新收|政府信息公开申请数量|')
@@ -451,7 +472,21 @@ def _redistribute(nums: dict[str, list[Tok]], repairs: list[dict]) -> None:
         while j >= 0 and _count(nums[order[j]]) == 0 and len(before) < k - 1:
             before.insert(0, order[j])
             j -= 1
-        if len(before) != k - 1:
+        after = order[idx + 1 : idx + k]
+        if len(before) == k - 1:
+            rows = [*before, code]
+        elif (
+            len(after) == k - 1
+            and all(_count(nums[c]) == 0 for c in after)
+            and all(ORDER[a] < ORDER[b] for a, b in zip([code, *after], after, strict=False))
+        ):
+            # pdftotext: the next rows' labels written after the numbers ('（七）总计 390 … 399
+            # 0 … 0 四、结转下年度继续办理'): dealt out 7 per row, only when each row then holds
+            rows = [code, *after]
+            numtoks = [t for t in nums[code] if t.kind == "num"]
+            if r or per_line or _rows_holding([numtoks[i * 7 : (i + 1) * 7] for i in range(k)]) < k:
+                continue
+        else:
             continue
         numtoks = [t for t in nums[code] if t.kind == "num"]
         if r:
@@ -460,7 +495,6 @@ def _redistribute(nums: dict[str, list[Tok]], repairs: list[dict]) -> None:
                 {"where": "applications", "why": f"number {numtoks[-1].text!r} after the block ignored"}
             )
             numtoks = numtoks[:-1]
-        rows = [*before, code]
         by_row = [numtoks[i * 7 : (i + 1) * 7] for i in range(k)]
         # pdfminer writes a table column by column: the row identity says which way it was
         by_column = [numtoks[i::k] for i in range(k)]
