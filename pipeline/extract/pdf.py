@@ -37,7 +37,7 @@ from pipeline.extract.document import Document, Line
 from pipeline.extract.grid import clean_cell, prose_line
 from pipeline.extract.normalize import normalize_text
 from pipeline.extract.pdf_grid import Row, find_tables
-from pipeline.extract.pdf_pdfium import pdfium_chars, pdfium_subpaths
+from pipeline.extract.pdf_pdfium import RawPage, pdfium_chars, pdfium_subpaths
 from pipeline.extract.pdf_text import Char, cell_text, dedupe, has_doubles, plain, prose_lines
 from pipeline.extract.text import PAGE_FOOTER
 
@@ -129,9 +129,10 @@ def _scan_pages(pdf: Any) -> list[_Page]:
     """
     pages: list[_Page] = []
     previous = False
+    raw = not getattr(pdf, "formenv", None)  # no form environment to tell about loaded pages
     for i in range(len(pdf)):
         try:
-            page = pdf[i]
+            page = RawPage(pdf, i) if raw else pdf[i]
             try:
                 textpage = page.get_textpage()
                 try:

@@ -11,6 +11,7 @@ pdfium generates nothing but spaces and line breaks.
 
 from __future__ import annotations
 
+import codecs
 import ctypes
 from typing import Any
 
@@ -229,3 +230,87 @@ def _path_functions(lib: Any) -> tuple[Any, ...]:
             out.append(fn)
         _paths = tuple(out)
     return _paths
+
+
+# ----------------------------------------------------------------------------- pages
+class RawTextPage:
+    """pdfium's text of an open page, as pypdfium2's ``PdfTextPage`` gives it (count, text)."""
+
+    def __init__(self, page: RawPage) -> None:
+        import pypdfium2.raw as c
+
+        self.raw = c.FPDFText_LoadPage(page.raw)
+        if not self.raw:
+            raise RuntimeError("Failed to load text page.")
+
+    def count_chars(self) -> int:
+        import pypdfium2.raw as c
+
+        return int(c.FPDFText_CountChars(self.raw))
+
+    def get_text_range(self) -> str:
+        """All the page's text: pypdfium2's ``get_text_range()`` (chars pdfium leaves out of its
+        text at either end are skipped the same way, UTF-16 decoded ignoring errors)."""
+        import pypdfium2.raw as c
+
+        index, count = 0, self.count_chars()
+        first, last = 0, count - 1
+        while first <= last and c.FPDFText_GetTextIndexFromCharIndex(self.raw, first) == -1:
+            first += 1
+        while first <= last and c.FPDFText_GetTextIndexFromCharIndex(self.raw, last) == -1:
+            last -= 1
+        if first > last:
+            return ""
+        t_start = c.FPDFText_GetTextIndexFromCharIndex(self.raw, first)
+        t_end = c.FPDFText_GetTextIndexFromCharIndex(self.raw, last)
+        index, count = first, last - first + 1
+        size = t_end + 2 - t_start  # with the NUL terminator
+        buffer = (ctypes.c_ushort * size)()
+        written = c.FPDFText_GetText(self.raw, index, count, buffer)
+        if written > size:
+            raise RuntimeError(f"Buffer too small: {size} vs {written}")
+        return codecs.decode(memoryview(buffer)[: written - 1], "utf-16-le", errors="ignore")
+
+    def close(self) -> None:
+        import pypdfium2.raw as c
+
+        c.FPDFText_ClosePage(self.raw)
+
+
+class RawPage:
+    """An open pdfium page without pypdfium2's helper object, whose bookkeeping (a finalizer and
+    a parent link per page and text page) cost a fifth of loading a page. The few calls the
+    reader makes are pypdfium2's own, with the same results."""
+
+    def __init__(self, pdf: Any, index: int) -> None:
+        import pypdfium2.raw as c
+
+        self.raw = c.FPDF_LoadPage(pdf.raw, index)
+        if not self.raw:
+            raise RuntimeError("Failed to load page.")
+
+    def get_textpage(self) -> RawTextPage:
+        return RawTextPage(self)
+
+    def get_rotation(self) -> int:
+        import pypdfium2.internal as pdfium_i
+        import pypdfium2.raw as c
+        from pypdfium2 import PdfiumError
+
+        rotation = c.FPDFPage_GetRotation(self.raw)
+        if rotation == -1:
+            raise PdfiumError("Failed to get page rotation.")
+        return int(pdfium_i.RotationToDegrees[rotation])
+
+    def get_mediabox(self) -> tuple[float, float, float, float]:
+        import pypdfium2.raw as c
+
+        left, bottom, right, top = ctypes.c_float(), ctypes.c_float(), ctypes.c_float(), ctypes.c_float()
+        if not c.FPDFPage_GetMediaBox(self.raw, left, bottom, right, top):
+            return (0, 0, 612, 792)
+        return (left.value, bottom.value, right.value, top.value)
+
+    def close(self) -> None:
+        import pypdfium2.raw as c
+
+        c.FPDF_ClosePage(self.raw)
