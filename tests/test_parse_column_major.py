@@ -112,3 +112,18 @@ def test_a_label_written_after_its_numbers() -> None:
     rows = _parse(lines)["applications"]["rows"]
     assert rows["total_processed"] == TRUTH["total_processed"]
     assert rows["carried_forward"] == TRUTH["carried_forward"]
+
+
+def test_zeros_of_a_row_that_lost_cells_are_declared() -> None:
+    """'10 0 0 0 10' for 7 cells (the tool dropped two blanks): the value of every zero cell is
+    0 whichever cells were blank, but which were blank is not known, and the record says so."""
+    lines: list[str] = []
+    for code in ROWS:
+        lines += _row_lines(code)
+    lines[1 : 1 + 7] = ["5", "1", "0", "0", "6"]  # 一's row with two blank cells dropped
+    rec = _parse(lines)
+    assert rec["applications"]["rows"]["new_received"] == TRUTH["new_received"]
+    declared = {r["where"] for r in rec["repairs"]}
+    zeros = [c for c, v in zip(rec["applications"]["columns"], TRUTH["new_received"], strict=True) if v == 0]
+    assert {f"applications.new_received.{c}" for c in zeros} <= declared
+    assert "applications.new_received.natural_person" not in declared

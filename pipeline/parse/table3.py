@@ -809,6 +809,15 @@ def _narrate_readings(cands: Candidates, choice: dict[str, int], labels: dict[st
                         "why": f"blank cell filled {vals[c]} from the row identity (total = sum of six columns)",
                     }
                 )
+            elif reading.gaps and vals[c] == 0:
+                # the row lost cells (blanks dropped by the tool): its printed zeros could stand
+                # in any of its zero cells, so which of them were blank is not known
+                out.repairs.append(
+                    {
+                        "where": f"applications.{code}.{APPLICANT_COLUMNS[c]}",
+                        "why": "0 printed here or in another zero cell of the row; blank cells lost their places",
+                    }
+                )
         paths = CELL_PATHS[code]
         for c, src in enumerate(reading.sources):
             line = src.line if src is not None else labels[code].line if code in labels else None
