@@ -16,6 +16,7 @@ itself, so the result is the same in every case.
 from __future__ import annotations
 
 from itertools import groupby
+from operator import attrgetter
 from typing import Any, NamedTuple
 
 TOLERANCE = 3.0
@@ -73,15 +74,19 @@ def _cluster_ids(values: set[float]) -> dict[float, int]:
     return out
 
 
+_X0, _TOP, _TEXT = attrgetter("x0"), attrgetter("top"), attrgetter("text")
+_LIGATURE_TABLE = str.maketrans(LIGATURES)
+
+
 def _words(chars: list[Char]) -> list[tuple[str, float]]:
     """(text, top) of each word, line by line (pdfplumber's WordExtractor on upright chars)."""
-    tops = {c.top for c in chars}
+    tops = set(map(_TOP, chars))
     if len(tops) == 1:
-        lines = [sorted(chars, key=lambda c: c.x0)]
+        lines = [sorted(chars, key=_X0)]
     else:
         ids = _cluster_ids(tops)
         keyed = sorted(chars, key=lambda c: ids[c.top])
-        lines = [sorted(g, key=lambda c: c.x0) for _k, g in groupby(keyed, key=lambda c: ids[c.top])]
+        lines = [sorted(g, key=_X0) for _k, g in groupby(keyed, key=lambda c: ids[c.top])]
     words: list[tuple[str, float]] = []
     for line in lines:
         current: list[Char] = []
@@ -103,7 +108,8 @@ def _words(chars: list[Char]) -> list[tuple[str, float]]:
 
 
 def _merge(chars: list[Char]) -> tuple[str, float]:
-    return "".join(LIGATURES.get(c.text, c.text) for c in chars), min(c.top for c in chars)
+    """A word's text (ligatures spelt out; chars of one character each) and top."""
+    return "".join(map(_TEXT, chars)).translate(_LIGATURE_TABLE), min(map(_TOP, chars))
 
 
 def cell_text(chars: list[Char], plain: bool = False) -> str:
