@@ -127,3 +127,17 @@ def test_zeros_of_a_row_that_lost_cells_are_declared() -> None:
     zeros = [c for c, v in zip(rec["applications"]["columns"], TRUTH["new_received"], strict=True) if v == 0]
     assert {f"applications.new_received.{c}" for c in zeros} <= declared
     assert "applications.new_received.natural_person" not in declared
+
+
+def test_two_numbers_in_one_grid_cell_are_two_cells() -> None:
+    """markitdown on a PDF merges two columns into one cell ('| 2 0 |'): two cells, not 20."""
+    rows = []
+    for code in ROWS:
+        cells = [APPLICATION_ROW_LABELS[code], *map(str, TRUTH[code])]
+        if code == "unable_not_held":
+            cells[1:3] = [f"{cells[1]} {cells[2]}", ""]  # natural person and commercial merged
+        rows.append("| " + " | ".join(cells) + " |")
+    text = HEAD + "| 项目 | 自然人 | 商业企业 | 科研机构 | 社会公益组织 | 法律服务机构 | 其他 | 总计 |\n"
+    text += "|---|---|---|---|---|---|---|---|\n" + "\n".join(rows) + "\n" + TAIL
+    rec = parse_document(read_text(text.encode(), "md"))
+    assert rec["applications"]["rows"]["unable_not_held"] == TRUTH["unable_not_held"]

@@ -179,6 +179,8 @@ def _fits(line: Line, grid: tuple[int, int]) -> bool:
         if not c or is_blank_mark(c):
             continue
         is_num = parse_number(c) is not None
+        if is_num and " " in c.strip():
+            return False  # '2 0': two columns a converter merged into one cell, not one number
         if lo <= i < lo + 7:
             if not is_num:
                 return False
