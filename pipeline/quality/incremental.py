@@ -259,21 +259,24 @@ def _validate_scope(con: duckdb.DuckDBPyConnection, current_year: int) -> Any:
 def _write_frame_rows(
     con: duckdb.DuckDBPyConnection, frame_rows: dict[str, dict[str | None, int]], carry: bool
 ) -> None:
+    """quality_frame_rows: the rows counted in this validation, and (incremental) those of every
+    report not validated again, copied from the published build in DuckDB."""
     import pyarrow as pa
 
-    carried = None
-    if carry:
-        carried = con.sql(
-            f"select report_id, frame, n_rows from {PREV}.main.quality_frame_rows "
-            "where report_id not in (select report_id from _q_affected)"
-        ).to_arrow_table()
     con.execute(_FRAME_ROWS)
+    if carry:
+        con.execute(
+            f"insert into quality_frame_rows select report_id, frame, n_rows from {PREV}.main.quality_frame_rows "
+            "where report_id not in (select report_id from _q_affected)"
+        )
     ids, frames, rows = [], [], []
     for frame, counts in frame_rows.items():
         for rid, n in counts.items():
             ids.append(rid)
             frames.append(frame)
             rows.append(n)
+    if not ids:
+        return
     new = pa.table(
         {
             "report_id": pa.array(ids, pa.string()),
@@ -281,14 +284,11 @@ def _write_frame_rows(
             "n_rows": pa.array(rows, pa.int64()),
         }
     )
-    for name, table in (("_q_rows_new", new), ("_q_rows_kept", carried)):
-        if table is None or not table.num_rows:
-            continue
-        con.register(name, table)
-        try:
-            con.execute(f"insert into quality_frame_rows select report_id, frame, n_rows from {name}")
-        finally:
-            con.unregister(name)
+    con.register("_q_rows_new", new)
+    try:
+        con.execute("insert into quality_frame_rows select report_id, frame, n_rows from _q_rows_new")
+    finally:
+        con.unregister("_q_rows_new")
 
 
 def _rows_checked(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
@@ -387,6 +387,38 @@ def run(
         if attached:
             con.execute(f"detach {PREV}")
     return Result(p, validation, counts, outcomes)
+
+
+_KEY = "report_id, rule_id, cells, coalesce(column_code, '')"
+
+
+def finding_changes(con: duckdb.DuckDBPyConnection, published: Path) -> tuple[set[tuple] | None, int]:
+    """The keys of this build's findings that the published build does not have (None when there
+    is no published build to compare with: all are new), and how many of its findings are gone.
+    Compared in DuckDB: 10⁵ keys read into Python cost seconds."""
+    import duckdb
+
+    if not published.exists():
+        return None, 0
+    try:
+        con.execute(f"attach '{_quote(published)}' as {PREV} (read_only)")
+    except duckdb.Error:
+        return None, 0
+    try:
+        if not _table_exists(con, PREV, "quality_finding"):
+            return None, 0
+        new = set(
+            con.execute(
+                f"select {_KEY} from main.quality_finding except select {_KEY} from {PREV}.main.quality_finding"
+            ).fetchall()
+        )
+        resolved = con.execute(
+            f"select count(*) from (select {_KEY} from {PREV}.main.quality_finding "
+            f"except select {_KEY} from main.quality_finding)"
+        ).fetchall()[0][0]
+    finally:
+        con.execute(f"detach {PREV}")
+    return new, int(resolved)
 
 
 def _quote(path: Path) -> str:

@@ -24,8 +24,6 @@ from pipeline.defs.warehouse.assets import WAREHOUSE_JOB, core_ogi__facts
 DATA_DOCS = "data_docs"
 SHOWN = 30
 
-_KEY = "report_id, rule_id, cells, coalesce(column_code, '')"
-
 
 def _md(rows: list[tuple], header: tuple[str, ...]) -> str:
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
@@ -35,47 +33,26 @@ def _md(rows: list[tuple], header: tuple[str, ...]) -> str:
     return "\n".join(lines)
 
 
-def _previous_keys(published: Path) -> set[tuple] | None:
-    """Finding keys of the published warehouse (None when there is none to compare with)."""
-    import duckdb
-
-    if not published.exists():
-        return None
-    try:
-        with duckdb.connect(str(published), read_only=True) as con:
-            return set(con.execute(f"select {_KEY} from quality_finding").fetchall())
-    except duckdb.Error:
-        return None
-
-
-def new_findings_markdown(
-    con: Any, previous: set[tuple] | None, rows: list[dict[str, Any]] | None = None
-) -> tuple[int, int, str]:
-    """(new, resolved, Markdown of the new findings) against the published warehouse (``rows``:
-    the warehouse's ``finding_rows``, when the caller has them; else only the rows of the reports
-    with a new finding are read)."""
+def new_findings_markdown(con: Any, new: set[tuple] | None, resolved: int) -> tuple[int, int, str]:
+    """(new, resolved, Markdown of the new findings) against the published warehouse, given the
+    keys of the new findings (``incremental.finding_changes``; None: every finding is new). Only
+    the rows of the reports with a new finding are read."""
     from pipeline.defs.quality.checks import failing_markdown
     from pipeline.review.findings import finding_rows
 
     def key(r: dict[str, Any]) -> tuple:
         return (r["report_id"], r["rule_id"], r["cells"], r["column_code"] or "")
 
-    keys = (
-        {key(r) for r in rows}
-        if rows is not None
-        else set(con.execute(f"select {_KEY} from quality_finding").fetchall())
-    )
-    new = keys if previous is None else keys - previous
-    resolved = 0 if previous is None else len(previous - keys)
+    if new is None:
+        rows = finding_rows(con)
+        return len({key(r) for r in rows}), 0, failing_markdown(rows) if rows else "no new finding"
     if not new:
         return 0, resolved, "no new finding"
-    if rows is None:
-        ids = sorted({k[0] for k in new if k[0] is not None})
-        where = "f.report_id in (select unnest(?::varchar[]))" + (
-            " or f.report_id is null" if any(k[0] is None for k in new) else ""
-        )
-        rows = finding_rows(con, where, [ids])
-    new_rows = [r for r in rows if key(r) in new]
+    ids = sorted({k[0] for k in new if k[0] is not None})
+    where = "f.report_id in (select unnest(?::varchar[]))" + (
+        " or f.report_id is null" if any(k[0] is None for k in new) else ""
+    )
+    new_rows = [r for r in finding_rows(con, where, [ids]) if key(r) in new]
     return len(new), resolved, failing_markdown(new_rows)
 
 
@@ -125,7 +102,6 @@ def out_quality__findings(context: dg.AssetExecutionContext, ogi: OgiResource) -
     from pipeline.review.corrections import confirm_findings
 
     t0 = time.perf_counter()
-    previous = _previous_keys(ogi.layout.published)
     force = "a full rebuild was asked for" if ogi.rebuild else None
     with ogi.working(context) as con:
         quality = incremental.run(con, ogi.layout.published, force=force, log=context.log.info)
@@ -152,7 +128,9 @@ def out_quality__findings(context: dg.AssetExecutionContext, ogi: OgiResource) -
             "count(*) filter (where kind = 'parse_suspect') as parse_suspect "
             "from quality_finding group by all order by severity, rule_id"
         ).fetchall()
-        n_new, n_resolved, new_md = new_findings_markdown(con, previous)
+        n_new, n_resolved, new_md = new_findings_markdown(
+            con, *incremental.finding_changes(con, ogi.layout.published)
+        )
         correction_counts, correction_md = _corrections(con)
         rules = list(catalog.rules().values())
         results = rule_results(con, ogi.layout.raw_dir, rules, f"this run's build ({context.run_id[:8]})")
