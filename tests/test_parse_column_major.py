@@ -141,3 +141,21 @@ def test_two_numbers_in_one_grid_cell_are_two_cells() -> None:
     text += "|---|---|---|---|---|---|---|---|\n" + "\n".join(rows) + "\n" + TAIL
     rec = parse_document(read_text(text.encode(), "md"))
     assert rec["applications"]["rows"]["unable_not_held"] == TRUTH["unable_not_held"]
+
+
+def test_table2_label_written_under_its_row() -> None:
+    """markitdown on a PDF: '| | 21 | 0 | 114 |' with no label, then '行政规范性文件' alone."""
+    from pipeline.extract.text import read_text as _read
+    from pipeline.parse.table2 import read_table2
+
+    text = (
+        "第二十条第（一）项\n"
+        "| 信息内容 | 本年制发件数 | 本年废止件数 | 现行有效件数 |\n| --- | --- | --- | --- |\n"
+        "| 规章 | 0 | 0 | 3 |\n|  | 21 | 0 | 114 |\n行政规范性文件\n"
+        "第二十条第（五）项\n| 信息内容 | 本年处理决定数量 |\n| --- | --- |\n"
+        "|  | 412 |\n行政许可\n"
+    )
+    t2 = read_table2(_read(text.encode(), "md").lines, 2021)
+    assert t2.items["regulation"] == {"issued": 0, "repealed": 0, "in_force": 3}
+    assert t2.items["normative_document"] == {"issued": 21, "repealed": 0, "in_force": 114}
+    assert t2.items["administrative_license"] == {"decisions": 412}

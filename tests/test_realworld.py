@@ -33,7 +33,7 @@ FLOORS = {
     "lynx_dump": 0.995,
     "lynx_dump80": 0.979,
     "markitdown_docx_html": 0.999,
-    "markitdown_pdf": 0.969,
+    "markitdown_pdf": 0.976,
     "ocr_default": 0.906,
     "ocr_psm6": 0.325,
     "pandoc_gfm": 0.996,

@@ -95,6 +95,12 @@ def _signs_in_place(r, measures: tuple[str, ...] | list[str]) -> bool:
     return True
 
 
+def _one_row(toks: list[Tok], measures: list[str]) -> bool:
+    """Exactly one number per measure, all from one line."""
+    nums = [t for t in toks if t.kind == "num"]
+    return len(nums) == len(measures) and len({id(t.line) for t in toks}) == 1
+
+
 def read_table2(lines: list[Line], fallback_fmt: int) -> Table2:
     out = Table2(fmt=detect_format(lines))
     fmt = out.fmt or fallback_fmt
@@ -108,6 +114,7 @@ def read_table2(lines: list[Line], fallback_fmt: int) -> Table2:
     # (width, columns, columns repeating the head before them) of the last row of column heads
     header: tuple[int, list[int], list[int]] | None = None
     under: dict[str, tuple[int, list[int], list[int]]] = {}  # item -> the heads over its row
+    orphans: list[Tok] = []  # the cells of the last row of numbers that no label claimed
     for line in lines:
         if line.cells is not None:
             # a head repeated in the next cell is one merged cell that a reader wrote twice
@@ -119,7 +126,16 @@ def read_table2(lines: list[Line], fallback_fmt: int) -> Table2:
             if len(heads) >= 2:
                 repeated = [j for j, c in enumerate(line.cells) if j and c and line.cells[j - 1] == c]
                 header = (len(line.cells), heads, repeated)
-        for t in merge_words(tokenize_line(line)):
+        toks = merge_words(tokenize_line(line))
+        if (
+            current is not None
+            and line.cells is not None
+            and sum(t.kind == "num" for t in found[current]) >= len(spec[current][1])
+            and any(t.kind == "num" for t in toks)
+            and not any(t.kind == "text" for t in toks)
+        ):
+            current = None  # a full item, then a row of numbers with no label: not its numbers
+        for t in toks:
             if t.kind == "text":
                 code = match_item(t.text)
                 if not (code and code in spec and code not in found) and pending:
@@ -129,6 +145,19 @@ def read_table2(lines: list[Line], fallback_fmt: int) -> Table2:
                     found[code] = []
                     label_line[code] = line
                     pending = ""
+                    if (
+                        orphans
+                        and not any(x.kind == "num" for x in toks)
+                        and _one_row(orphans, spec[code][1])
+                    ):
+                        # markitdown writes a label under its row ('| | 412 | 0 | 197847 |' then
+                        # '行政许可'): a row of numbers with no label, then a label alone
+                        found[code] = orphans
+                        label_line[code] = orphans[0].line
+                        out.repairs.append(
+                            {"where": f"proactive.{code}", "why": "label printed after its row of numbers"}
+                        )
+                    orphans = []
                     if header is not None and line.cells is not None:
                         under[code] = header
                 elif current is not None and not found[current] and _is_head(t.text):
@@ -139,10 +168,15 @@ def read_table2(lines: list[Line], fallback_fmt: int) -> Table2:
                     current = None  # a header or a note ends the item's numbers
                     # a label cut over lines is joined with what came before it, heads aside
                     pending = "" if _is_head(t.text) else (pending + t.text)[-12:]
+                    orphans = [] if not _is_head(t.text) else orphans
             else:
                 pending = ""
                 if current is not None:
                     found[current].append(t)
+                elif line.cells is not None:
+                    if orphans and orphans[-1].line is not line:
+                        orphans = []  # only the last row of numbers before the label
+                    orphans.append(t)
     out.found = bool(found)
     for code, toks in found.items():
         measures = spec[code][1]
