@@ -159,3 +159,16 @@ def test_table2_label_written_under_its_row() -> None:
     assert t2.items["regulation"] == {"issued": 0, "repealed": 0, "in_force": 3}
     assert t2.items["normative_document"] == {"issued": 21, "repealed": 0, "in_force": 114}
     assert t2.items["administrative_license"] == {"decisions": 412}
+
+
+def test_rows_with_no_label_before_their_numbers() -> None:
+    """pdftotext raw: （一）予以公开 and （二）部分公开 written after the page's numbers, so 二's
+    label is followed by 21 numbers: the form's next two rows, each of which holds its identity."""
+    lines = _row_lines("new_received") + _row_lines("carried_over")
+    lines += [*map(str, TRUTH["granted"]), *map(str, TRUTH["partially_granted"])]
+    for code in ROWS[4:]:
+        lines += _row_lines(code)
+    lines[-8:-8] = [APPLICATION_ROW_LABELS["granted"], APPLICATION_ROW_LABELS["partially_granted"]]
+    rows = _parse(lines)["applications"]["rows"]
+    for code in ("carried_over", "granted", "partially_granted", "carried_forward"):
+        assert rows[code] == TRUTH[code], code

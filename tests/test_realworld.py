@@ -41,7 +41,7 @@ FLOORS = {
     "pdfminer_text": 0.799,
     "pdfplumber_text": 0.985,
     "pdftotext_layout": 0.984,
-    "pdftotext_raw": 0.877,
+    "pdftotext_raw": 0.884,
     "pymupdf4llm_md": 0.987,
     "pymupdf_text": 0.985,
     "python_docx": 0.999,

@@ -44,7 +44,7 @@ from pipeline.parse.tokens import (
     tokenize_line,
 )
 from pipeline.parse.transposed import read_column_major
-from pipeline.record import APPLICANT_COLUMNS, APPLICATION_ROWS, DISPOSITION_ROWS
+from pipeline.record import APPLICANT_COLUMNS, APPLICATION_ROW_FORMATS, APPLICATION_ROWS, DISPOSITION_ROWS
 
 ORDER = {code: i for i, code in enumerate(APPLICATION_ROWS)}
 CELL_PATHS = {code: [f"applications.{code}.{col}" for col in APPLICANT_COLUMNS] for code in APPLICATION_ROWS}
@@ -474,20 +474,19 @@ def _redistribute(nums: dict[str, list[Tok]], repairs: list[dict]) -> None:
         while j >= 0 and _count(nums[order[j]]) == 0 and len(before) < k - 1:
             before.insert(0, order[j])
             j -= 1
-        after = order[idx + 1 : idx + k]
+        after = _empty_rows_after(nums, code, k - 1)
         if len(before) == k - 1:
             rows = [*before, code]
-        elif (
-            len(after) == k - 1
-            and all(_count(nums[c]) == 0 for c in after)
-            and all(ORDER[a] < ORDER[b] for a, b in zip([code, *after], after, strict=False))
-        ):
-            # pdftotext: the next rows' labels written after the numbers ('（七）总计 390 … 399
-            # 0 … 0 四、结转下年度继续办理'): dealt out 7 per row, only when each row then holds
+        elif after is not None:
+            # pdftotext: the next rows' labels written after the numbers, or not at all ('（七）总计
+            # 390 … 399 0 … 0 四、结转下年度继续办理'): the form's next rows, 7 each, only when
+            # each row then holds its identity
             rows = [code, *after]
             numtoks = [t for t in nums[code] if t.kind == "num"]
             if r or per_line or _rows_holding([numtoks[i * 7 : (i + 1) * 7] for i in range(k)]) < k:
                 continue
+            for target in after:
+                nums.setdefault(target, [])
         else:
             continue
         numtoks = [t for t in nums[code] if t.kind == "num"]
@@ -510,6 +509,20 @@ def _redistribute(nums: dict[str, list[Tok]], repairs: list[dict]) -> None:
                 "why": f"{7 * k} numbers after {k} row labels dealt out {how}",
             }
         )
+
+
+def _empty_rows_after(nums: dict[str, list[Tok]], code: str, n: int) -> list[str] | None:
+    """The n rows that follow ``code`` in the form, when none of them has numbers and both
+    editions agree on them (or only one edition's rows are all empty)."""
+    fits = []
+    for fmt in (2021, 2019):
+        rows = [c for c in APPLICATION_ROWS if fmt in APPLICATION_ROW_FORMATS[c]]
+        if code not in rows:
+            continue
+        nxt = rows[rows.index(code) + 1 : rows.index(code) + 1 + n]
+        if len(nxt) == n and all(_count(nums.get(c, [])) == 0 for c in nxt) and nxt not in fits:
+            fits.append(nxt)
+    return fits[0] if len(fits) == 1 else None
 
 
 def _rows_holding(rows: list[list[Tok]]) -> int:
