@@ -172,3 +172,14 @@ def test_rows_with_no_label_before_their_numbers() -> None:
     rows = _parse(lines)["applications"]["rows"]
     for code in ("carried_over", "granted", "partially_granted", "carried_forward"):
         assert rows[code] == TRUTH[code], code
+
+
+def test_numbers_that_fit_no_row_are_not_dealt_out() -> None:
+    """Two labels, then 14 numbers that break the row identity dealt either way (a column cut by
+    a page, its other half elsewhere): the rows stay null rather than take wrong numbers."""
+    lines = [APPLICATION_ROW_LABELS["new_received"], APPLICATION_ROW_LABELS["carried_over"]]
+    lines += ["1087", "51", "617", "49", "0", "0", "2", "10", "5", "9", "9", "0", "176", "11"]
+    for code in ROWS[2:]:
+        lines += _row_lines(code)
+    rows = _parse(lines)["applications"]["rows"]
+    assert 1087 not in rows["new_received"] and 1087 not in rows["carried_over"]

@@ -500,6 +500,11 @@ def _redistribute(nums: dict[str, list[Tok]], repairs: list[dict]) -> None:
         # pdfminer writes a table column by column: the row identity says which way it was
         by_column = [numtoks[i::k] for i in range(k)]
         column_wise = not per_line and _rows_holding(by_column) > _rows_holding(by_row)
+        dealt = per_line or (by_column if column_wise else by_row)
+        if _rows_holding(dealt) < k - 1 and any(t.value for t in numtoks):
+            # most rows break their identity whichever way the numbers are dealt: the numbers are
+            # not these rows' (a column split by a page, labels lost); null beats wrong numbers
+            continue
         for i, target in enumerate(rows):
             nums[target] = per_line[i] if per_line else (by_column if column_wise else by_row)[i]
         how = "column by column" if column_wise else "7 per row in order"
