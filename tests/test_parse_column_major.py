@@ -183,3 +183,16 @@ def test_numbers_that_fit_no_row_are_not_dealt_out() -> None:
         lines += _row_lines(code)
     rows = _parse(lines)["applications"]["rows"]
     assert 1087 not in rows["new_received"] and 1087 not in rows["carried_over"]
+
+
+def test_a_last_page_short_of_cells_leaves_only_its_rows_unread() -> None:
+    """Page 1 whole (19 rows × 7), page 2 short of cells: page 1 is read by column, page 2's rows
+    stay null (or follow from the identities), never take page 1's or shifted numbers."""
+    page2 = _page(ROWS[19:])
+    page2.remove("7")  # a blank cell on page 2: its columns cannot be told apart
+    rec = _parse(_page(ROWS[:19]) + page2)
+    rows = rec["applications"]["rows"]
+    for code in ROWS[:19]:
+        assert rows[code] == TRUTH[code], code
+    for code in ROWS[19:]:
+        assert all(v in (None, t) for v, t in zip(rows[code], TRUTH[code], strict=True)), code

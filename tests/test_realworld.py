@@ -38,7 +38,7 @@ FLOORS = {
     "ocr_psm6": 0.325,
     "pandoc_gfm": 0.996,
     "pandoc_plain": 0.995,
-    "pdfminer_text": 0.822,
+    "pdfminer_text": 0.834,
     "pdfplumber_text": 0.985,
     "pdftotext_layout": 0.984,
     "pdftotext_raw": 0.884,

@@ -41,6 +41,8 @@ _HEAD_CHARS = frozenset(
 _PAGE_NUMBER = re.compile(r"^\s*(?:[-—–]\s*\d{1,3}\s*[-—–]|第\s*\d{1,3}\s*页(?:\s*共\s*\d{1,3}\s*页)?)\s*$")
 #: form rows per edition, in printed order
 _ROWS = {fmt: [c for c in APPLICATION_ROWS if fmt in APPLICATION_ROW_FORMATS[c]] for fmt in (2019, 2021)}
+#: the first rows both editions print alike (一 … （五）5.要求行政机关确认…)
+_SAME_ROWS = next(i for i, (a, b) in enumerate(zip(_ROWS[2019], _ROWS[2021], strict=False)) if a != b)
 #: a run of numbers longer than this is not one page of table 三
 _MAX_LINES = 600
 
@@ -159,12 +161,17 @@ def _columns(run: _Run) -> list[list[Tok]] | None:
     return [chunks[k] for k in order]
 
 
-def _reading(runs: list[_Run]) -> tuple[int, list[list[Tok]], list[int], int] | None:
-    """(edition, rows in form order, rows per run, identities broken) when the runs read by column fit the form."""
+def _reading(runs: list[_Run], partial: bool = False) -> tuple[int, list[list[Tok]], list[int], int] | None:
+    """(edition, rows in form order, rows per run, identities broken) when the runs read by
+    column fit the form: all its rows, or (``partial``) its first rows, up to 5.要求…确认, which
+    both editions print alike."""
     sizes = [len(r) // 7 for r in runs]
-    if min(sizes) < 2:
+    if not sizes or min(sizes) < 2:
         return None
-    fmt = next((f for f, rows in _ROWS.items() if len(rows) == sum(sizes)), None)
+    if partial:
+        fmt = 2021 if 2 * 7 <= sum(sizes) <= _SAME_ROWS else None
+    else:
+        fmt = next((f for f, rows in _ROWS.items() if len(rows) == sum(sizes)), None)
     if fmt is None:
         return None
     by_column: list[list[Tok]] = []
@@ -181,6 +188,8 @@ def _reading(runs: list[_Run]) -> tuple[int, list[list[Tok]], list[int], int] | 
     values = [[t.value for t in r] for r in by_column]
     if values != [[t.value for t in r] for r in by_row] and broken >= sum(not _holds(r) for r in by_row):
         return None  # read row by row the numbers fit as well: no telling which way they go
+    if partial:
+        return fmt, by_column, sizes, broken
     return fmt, by_column, sizes, broken + _columns_broken(fmt, by_column)
 
 
@@ -206,6 +215,22 @@ def _groupings(runs: list[_Run]) -> list[list[_Run]]:
     return out
 
 
+def _best(runs: list[_Run], partial: bool) -> list[tuple]:
+    """The readings of the runs (joined into pages every way) that break fewest identities."""
+    results: dict[tuple, tuple] = {}
+    for pages in _groupings(runs):
+        for combo in product(*(_options(r) for r in pages)):
+            got = _reading([c for c, _k in combo], partial)
+            if got is not None:
+                key = tuple(tuple(t.value for t in row) for row in got[1])
+                dropped = sum(len(p) - len(c) for p, (c, _k) in zip(pages, combo, strict=True))
+                results.setdefault(key, (got[3], got, dropped))
+    if not results:
+        return []
+    best = min(r[0] for r in results.values())
+    return [r for r in results.values() if r[0] == best]
+
+
 def read_column_major(
     lines: list[Line], start: int, stop_words: tuple[str, ...]
 ) -> tuple[dict[str, list[Tok]], int, list[dict]] | None:
@@ -215,28 +240,23 @@ def read_column_major(
     if found is None or not found[0] or len(found[0]) > 6:
         return None
     runs, end = found
-    results: dict[tuple, tuple] = {}
-    for pages in _groupings(runs):
-        for combo in product(*(_options(r) for r in pages)):
-            got = _reading([c for c, _k in combo])
-            if got is not None:
-                key = tuple(tuple(t.value for t in row) for row in got[1])
-                dropped = sum(len(p) - len(c) for p, (c, _k) in zip(pages, combo, strict=True))
-                results.setdefault(key, (got[3], got, dropped))
-    if not results:
-        return None
-    best = min(r[0] for r in results.values())
-    fits = [r for r in results.values() if r[0] == best]
+    fits = _best(runs, partial=False)
+    partial = not fits
+    if partial:
+        # the last page does not fit (blank cells): its rows are left to nobody, the pages
+        # before it are still certain
+        fits = _best(runs[:-1], partial=True) if len(runs) > 1 else []
     if len(fits) != 1:
-        return None  # two readings fit as well and differ (a page number that could be either end)
+        return None  # no reading fits, or two fit as well and differ (a page number at either end)
     _b, (fmt, rows, sizes, _broken), dropped = fits[0]
-    nums = dict(zip(_ROWS[fmt], rows, strict=True))
+    nums = dict(zip(_ROWS[fmt][: len(rows)], rows, strict=True))
     pages_text = " + ".join(str(n) for n in sizes)
     repairs = [
         {
             "where": "applications",
             "why": f"table written column by column ({pages_text} rows × 7 columns): numbers read by column"
-            + (f"; {dropped} page number(s) among them ignored" if dropped else ""),
+            + (f"; {dropped} page number(s) among them ignored" if dropped else "")
+            + ("; the numbers after them fit no reading by column and are left unread" if partial else ""),
         }
     ]
     return nums, end, repairs
