@@ -196,3 +196,58 @@ def test_a_last_page_short_of_cells_leaves_only_its_rows_unread() -> None:
         assert rows[code] == TRUTH[code], code
     for code in ROWS[19:]:
         assert all(v in (None, t) for v, t in zip(rows[code], TRUTH[code], strict=True)), code
+
+
+def _t2(text: str) -> dict:
+    from pipeline.parse.table2 import read_table2
+
+    return read_table2(read_text(text.encode(), "txt").lines, 2021).items
+
+
+T2_LABELS = "第二十条第（一）项\n信息内容\n规章\n行政规范性文件\n"
+T2_REST = "第二十条第（五）项\n信息内容\n行政许可\n第二十条第（六）项\n信息内容\n行政处罚\n行政强制\n"
+T2_REST += "第二十条第（八）项\n信息内容\n本年收费金额（单位：万元）\n行政事业性收费\n"
+
+
+def test_table2_labels_first_then_columns() -> None:
+    """pdfminer: every label first, then each block's numbers column by column."""
+    items = _t2(
+        T2_LABELS
+        + "本年制发件数\n本年废止件数 现行有效件数\n1\n8\n0\n26\n11\n66\n"
+        + T2_REST
+        + "447228\n- 3 -\n3985758\n88283\n96171.6\n"
+    )
+    assert items["regulation"] == {"issued": 1, "repealed": 0, "in_force": 11}
+    assert items["normative_document"] == {"issued": 8, "repealed": 26, "in_force": 66}
+    assert items["administrative_penalty"] == {"decisions": 3985758}
+    assert items["administrative_fee"] == {"amount_10k_yuan": 96171.6}
+
+
+def test_table2_heads_with_their_columns_anywhere() -> None:
+    """pdftotext raw: each head with its column under it, the last one after the next blocks."""
+    text = T2_LABELS + "本年制发件数\n0\n9\n本年废止件数\n0\n0\n"
+    text += "第二十条第（五）项\n信息内容\n行政许可\n本年处理决定数量\n0\n第二十条第（六）项\n行政处罚\n行政强制\n"
+    text += (
+        "本年处理决定数量\n0\n0\n现行有效件数\n0\n69\n第二十条第（八）项\n本年收费金额（单位：万元）\n4965\n"
+    )
+    text += "信息内容\n行政事业性收费\n"
+    items = _t2(text)
+    assert items["normative_document"] == {"issued": 9, "repealed": 0, "in_force": 69}
+    assert items["administrative_fee"] == {"amount_10k_yuan": 4965}
+
+
+def test_table2_label_then_numbers_is_not_transposed() -> None:
+    """A cell a line, each label followed by its own numbers: read as printed."""
+    text = (
+        "第二十条第（一）项\n规章\n1\n0\n11\n行政规范性文件\n8\n26\n66\n"
+        + "行政许可\n5\n行政处罚\n6\n行政强制\n7\n行政事业性收费\n1.5\n"
+    )
+    items = _t2(text)
+    assert items["regulation"] == {"issued": 1, "repealed": 0, "in_force": 11}
+    assert items["normative_document"] == {"issued": 8, "repealed": 26, "in_force": 66}
+
+
+def test_table2_by_column_refuses_a_stock_below_its_flow() -> None:
+    """Numbers that would put fewer documents in force than issued this year: not read by column."""
+    items = _t2(T2_LABELS + "5\n8\n0\n0\n1\n66\n" + T2_REST + "1\n2\n3\n4\n")
+    assert items["regulation"]["in_force"] != 1 or items["regulation"]["issued"] != 5

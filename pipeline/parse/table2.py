@@ -101,6 +101,98 @@ def _one_row(toks: list[Tok], measures: list[str]) -> bool:
     return len(nums) == len(measures) and len({id(t.line) for t in toks}) == 1
 
 
+#: a measure's head as printed (either edition) -> its code
+_MEASURE_HEADS = {
+    unicodedata.normalize("NFKC", h).replace(" ", ""): m.code
+    for m in form.MEASURES
+    for h in (m.label, *(m.heads or {}).values())
+}
+#: (stock, flow) measures of one item where the stock is at least the flow (form rule H13)
+_STOCK_FLOW = (("in_force", "issued"), ("total_published", "new_published"))
+_PAGE_NUMBER = re.compile(r"^\s*[-—–]\s*\d{1,3}\s*[-—–]\s*$")
+
+
+def _by_column(lines: list[Line], fmt: int) -> dict[str, list[Tok]] | None:
+    """Table 二 as pdfminer writes it: every label first, then each block's numbers column by
+    column ('规章 行政规范性文件 … 1 8 0 26 11 66': 规章 1 0 11, 行政规范性文件 8 26 66).
+
+    Taken only when no line holds both an item label and a number and the numbers are exactly
+    the form's cells (page numbers '- 3 -' aside). Each block of the form is read column by
+    column; a number printed with a sign must land in 本年增/减. The 2019 form's (八) and (九)
+    are one-row blocks a PDF prints side by side, their numbers interleaved or not: no rule tells,
+    so they stay null."""
+    spec = form.PROACTIVE_ITEMS[fmt]
+    nums: list[Tok] = []
+    seen: dict[str, int] = {}  # item -> how many numbers came before its label
+    under: list[tuple[str, list[Tok]]] = []  # a measure's head and the numbers right after it
+    for line in lines:
+        if _PAGE_NUMBER.match(line.text):
+            continue
+        toks = tokenize_line(line)
+        has_num = any(t.kind == "num" for t in toks)
+        for t in toks:
+            if t.kind == "num":
+                if under:
+                    under[-1][1].append(t)
+                continue
+            code = match_item(t.text)
+            if code is not None:
+                if has_num:
+                    return None  # a label with its numbers: a table written row by row
+                seen.setdefault(code, len(nums))
+            head = _MEASURE_HEADS.get(t.text.replace(" ", ""))
+            if head is not None:
+                under.append((head, []))
+            elif under and under[-1][1]:
+                under.append(("", []))  # other text ends the numbers under a head
+        nums += [t for t in toks if t.kind == "num"]
+    if len(nums) != sum(len(i.measures) for i in spec):
+        return None
+    blocks: list[list] = []
+    for item in spec:
+        if blocks and blocks[-1][0].article == item.article:
+            blocks[-1].append(item)
+        else:
+            blocks.append([item])
+    # labels first: no number between the labels of one block's items (written row by row,
+    # each label is followed by its own numbers)
+    for block in blocks:
+        if len(block[0].measures) > 1 and len({seen.get(i.code, -1 - k) for k, i in enumerate(block)}) > 1:
+            return None
+    # a block whose every head has exactly its column of numbers right under it (pdftotext
+    # writes head and column together, anywhere): read by the heads; the rest in order
+    heads: dict[str, list[list[Tok]]] = {}
+    for m, toks in under:
+        if m:
+            heads.setdefault(m, []).append(toks)
+    by_heads: dict[int, list[list[Tok]]] = {}
+    for b, block in enumerate(blocks):
+        cols = [heads.get(m, []) for m in block[0].measures]
+        if len(block) > 1 and all(len(c) == 1 and len(c[0]) == len(block) for c in cols):
+            by_heads[b] = [c[0] for c in cols]
+    taken = {id(t) for cols in by_heads.values() for col in cols for t in col}
+    rest = iter([t for t in nums if id(t) not in taken])
+    out: dict[str, list[Tok]] = {}
+    for b, block in enumerate(blocks):
+        width, n = len(block[0].measures), len(block)
+        cols = by_heads.get(b) or [[next(rest) for _ in range(n)] for _ in range(width)]
+        if fmt == 2019 and n == 1 and block[0].code in ("administrative_fee", "government_procurement"):
+            out[block[0].code] = []  # side by side with the other one-row block: order unknown
+            continue
+        for r, item in enumerate(block):
+            row = [col[r] for col in cols]
+            if any(
+                t.text[:1] in "+-" and m != "items_change" for t, m in zip(row, item.measures, strict=True)
+            ):
+                return None
+            out[item.code] = row
+            values = dict(zip(item.measures, (t.value for t in row), strict=True))
+            for stock, flow in _STOCK_FLOW:
+                if stock in values and flow in values and values[stock] < values[flow]:
+                    return None  # fewer in force (published) than issued this year: not this reading
+    return out
+
+
 def read_table2(lines: list[Line], fallback_fmt: int) -> Table2:
     out = Table2(fmt=detect_format(lines))
     fmt = out.fmt or fallback_fmt
@@ -177,8 +269,21 @@ def read_table2(lines: list[Line], fallback_fmt: int) -> Table2:
                     if orphans and orphans[-1].line is not line:
                         orphans = []  # only the last row of numbers before the label
                     orphans.append(t)
+    by_column = _by_column(lines, fmt)
+    if by_column is not None:
+        found = by_column
+        label_line = {code: toks[0].line for code, toks in found.items() if toks}
+        under = {}
+        out.repairs.append(
+            {
+                "where": "proactive",
+                "why": "labels first, then the numbers column by column: read by the form's blocks",
+            }
+        )
     out.found = bool(found)
     for code, toks in found.items():
+        if not toks:
+            continue
         measures = spec[code][1]
         idx = [k for k, t in enumerate(toks) if t.kind == "num"]
         cells = [t for t in toks if t.kind in ("num", "blank")]
