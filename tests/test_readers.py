@@ -247,6 +247,7 @@ def test_pdf_cid_garbage_falls_back_to_pdfium_text(monkeypatch: pytest.MonkeyPat
         return [], len(chars)
 
     monkeypatch.setattr(pdfmod, "_pdfium_chars", cid_chars)
+    monkeypatch.setattr(pdfmod, "glyphless", lambda _tp: False)  # pdfium's route, fonts or not
     doc = read_pdf(render_pdf(golden(GOLDEN[0])))
     assert not doc.fatal
     assert any("Unicode map" in p for p in doc.problems)

@@ -39,7 +39,7 @@ from pipeline.extract.document import Document, Line
 from pipeline.extract.grid import clean_cell, prose_line
 from pipeline.extract.normalize import normalize_text
 from pipeline.extract.pdf_grid import Row, find_tables
-from pipeline.extract.pdf_pdfium import RawPage, pdfium_chars, pdfium_subpaths
+from pipeline.extract.pdf_pdfium import RawPage, glyphless, pdfium_chars, pdfium_subpaths
 from pipeline.extract.pdf_text import Char, cell_text, dedupe, has_doubles, plain, prose_lines
 from pipeline.extract.text import PAGE_FOOTER
 
@@ -52,6 +52,7 @@ _CONTROL = re.compile(
 
 PDFIUM = "pdfium"
 PDFPLUMBER = "pdfplumber"
+GLYPHLESS = "pdfium has no glyphs for the font: not embedded, no system font"
 
 Obj = dict[str, Any]
 """A char or an edge in pdfplumber's dict shape (x0, x1, top, bottom, ... in points from the top left)."""
@@ -65,6 +66,7 @@ class _Page:
     ruled: bool  # has path objects (ruling lines, boxes)
     tables: bool = False
     broken: bool = False  # pdfium could not load the page
+    glyphless: bool = False  # pdfium has no glyphs for its CJK text: its text may lack chars
     geometry: Geometry | None = None  # a table page's chars and edges from pdfium (None: not taken)
     no_geometry: str = "pdfium cannot give this page's geometry (rotated page)"  # why geometry is None
 
@@ -142,7 +144,10 @@ def _scan_pages(pdf: Any) -> list[_Page]:
                     ruled = _has_paths(page)
                     scanned = _Page(i + 1, text, count, ruled)
                     scanned.tables = _is_table_page(text, ruled, previous)
-                    if scanned.tables:
+                    scanned.glyphless = bool(count) and glyphless(textpage)
+                    if scanned.glyphless:
+                        scanned.no_geometry = GLYPHLESS
+                    elif scanned.tables:
                         try:
                             scanned.geometry = pdfium_geometry(page, textpage)
                         except Exception as exc:  # odd paths or chars: pdfplumber reads the page
@@ -168,6 +173,30 @@ def _text_lines(page: _Page, start: int) -> list[Line]:
             continue
         line = prose_line(raw, start + k, page.number)
         if line is not None:
+            out.append(line)
+    return out
+
+
+def _plumber_text_lines(plumber: _Plumber, page: _Page, start: int) -> list[Line]:
+    """Prose Lines of a page pdfium has no glyphs for, from pdfplumber's chars (pdfium's text may
+    lack chars, see ``pdf_pdfium.glyphless``), fake-bold doubles dropped as pdfium drops them;
+    none when pdfplumber cannot read the page or its font has no Unicode map."""
+    plumber_page = plumber.page(page.number)
+    if plumber_page is None:
+        return []
+    geometry = plumber_geometry(plumber_page)
+    chars = geometry.chars
+    if not chars or geometry.unmapped > max(3, (len(chars) + geometry.unmapped) // 50):
+        return []
+    if has_doubles(chars):
+        chars = dedupe(chars)
+    out: list[Line] = []
+    for k, (_top, raw) in enumerate(prose_lines(chars)):
+        if PAGE_FOOTER.match(raw):
+            continue
+        line = prose_line(raw, start + k, page.number)
+        if line is not None:
+            line.reader = f"pdfplumber ({GLYPHLESS})"
             out.append(line)
     return out
 
@@ -567,6 +596,8 @@ def _read(data: bytes) -> Document:
                         [f"page {page.number}: tables not read ({type(exc).__name__}: {exc})"],
                     )
                 problems.extend(page_problems)
+            if not page_lines and page.glyphless:
+                page_lines = _plumber_text_lines(plumber, page, lineno)
             if not page_lines:
                 page_lines = _text_lines(page, lineno)
             lines.extend(page_lines)

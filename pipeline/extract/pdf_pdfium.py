@@ -126,6 +126,31 @@ def pdfium_chars(textpage: Any, left: float, top: float) -> tuple[list[Char], in
     return chars, unmapped
 
 
+def glyphless(textpage: Any, sample: int = 48) -> bool:
+    """Whether pdfium lacks the glyphs of the page's CJK text: a font the PDF does not embed
+    (reportlab's STSong-Light, WPS's SimSun by name) and no system font to stand in for it.
+
+    pdfium then knows no glyph outlines (every such char's tight box is zero high) and, building
+    its text page, drops a char that repeats the one a line above at the same x as a duplicate
+    ("商业企业" wrapped in a cell reads "商业企"). pdfminer reads the same chars from the PDF's own
+    widths and CMaps, so such a page is read by pdfplumber. Up to ``sample`` CJK chars are asked."""
+    import pypdfium2.raw as c
+
+    raw = textpage.raw
+    left, right, bottom, top = (ctypes.c_double() for _ in range(4))
+    asked = flat = 0
+    for i in range(c.FPDFText_CountChars(raw)):
+        if c.FPDFText_GetUnicode(raw, i) < 0x2E80:  # CJK radicals and up
+            continue
+        if not c.FPDFText_GetCharBox(raw, i, left, right, bottom, top):
+            continue
+        asked += 1
+        flat += top.value - bottom.value < 0.1  # no outline: a box 0.01 pt high
+        if asked >= sample:
+            break
+    return asked > 0 and flat * 2 >= asked
+
+
 Subpath = list[tuple[str, tuple[float, float]]]
 
 
