@@ -169,8 +169,11 @@ def test_nothing_to_validate_skips_great_expectations(
         assert sorted(con.execute("select * from quality_finding").fetchall(), key=repr) == before
 
 
-def test_a_code_change_validates_in_full(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_code_change_or_a_reviewers_correction_validates_in_full(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from pipeline.load import warehouse
+    from pipeline.review import corrections
 
     raw, wh = tmp_path / "raw", tmp_path / "wh"
     (raw / "b1").mkdir(parents=True)
@@ -180,3 +183,12 @@ def test_a_code_change_validates_in_full(tmp_path: Path, monkeypatch: pytest.Mon
     run(raw, wh)
     mode, reason, _ = state(wh)
     assert mode == "full" and "code" in reason
+    (raw / "b2").mkdir()
+    (raw / "b2" / "r.txt").write_bytes(text(record(71), 71))
+    run(raw, wh)
+    assert state(wh)[0] == "incremental"
+    # a reviewer's confirmation or correction changes what the findings are
+    monkeypatch.setattr(corrections, "digest", lambda *_a, **_k: b"a confirmation was added")
+    run(raw, wh)
+    mode, reason, _ = state(wh)
+    assert mode == "full" and "corrections" in reason
