@@ -36,3 +36,21 @@ def test_results_errors_timeouts_and_crashes() -> None:
 
 def test_no_tasks_starts_no_worker() -> None:
     assert list(run_tasks(TARGET, [], workers=2, timeout=1)) == []
+
+
+def test_workers_are_replaced_after_max_tasks_and_groups_read_as_they_finish() -> None:
+    from pipeline.runner import WorkerPool
+
+    with WorkerPool("os:getpid", workers=2, timeout=10, max_tasks=3) as pool:
+        first, second = pool.group(), pool.group()
+        for i in range(9):
+            first.add(i, ())
+        for i in range(4):
+            second.add(("b", i), ())
+        second.discard(("b", 3))  # a task nobody reads any more
+        a = {o.key: o for o in first.outcomes()}
+        b = {o.key: o for o in second.outcomes()}
+    assert sorted(a) == list(range(9)) and all(o.kind == "ok" for o in a.values())
+    assert sorted(b) == [("b", 0), ("b", 1), ("b", 2)]
+    pids = {o.value for o in (*a.values(), *b.values())}
+    assert len(pids) >= 4  # 12 tasks, at most 3 a worker: at least four workers served them
