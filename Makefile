@@ -44,6 +44,12 @@ test-deps:
 			DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends tesseract-ocr tesseract-ocr-chi-sim >/dev/null 2>&1 \
 			|| echo "test-deps: tesseract could not be installed; the scanned-PDF tests will be skipped"; \
 		else echo "test-deps: no tesseract and no root apt-get; the scanned-PDF tests will be skipped"; fi; }
+	@fc-list :lang=zh 2>/dev/null | grep -q . || { \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+			echo "test-deps: installing fonts-wqy-microhei (a CJK font pdfium reads unembedded CJK fonts with)"; \
+			DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends fonts-wqy-microhei >/dev/null 2>&1 \
+			|| echo "test-deps: no CJK font installed; PDFs that do not embed theirs are read by pdfplumber"; \
+		else echo "test-deps: no CJK font; PDFs that do not embed theirs are read by pdfplumber"; fi; }
 
 lint: $(STAMP)
 	$(BIN)/ruff check pipeline tests benchmarks

@@ -282,3 +282,17 @@ def test_table_split_over_pages_with_fake_bold_read_by_pdfium() -> None:
     rows = [ln for ln in doc.lines if ln.cells and len(ln.cells) == 10 and ln.cells[-1].isdigit()]
     assert len(rows) == 25 and len({ln.page for ln in rows}) == 2
     assert [int(v) for v in rows[2].cells[-7:]] == record["applications"]["rows"]["granted"]
+
+
+def test_pages_pdfium_has_no_glyphs_for_are_read_by_pdfplumber(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without a CJK font on the machine (forced here, whatever the machine has), every page of a
+    report that does not embed its font is read by pdfplumber: the cells pdfium would cut short
+    ('商业企' for '商业企业') are whole and the prose is there too, named in provenance."""
+    monkeypatch.setattr(pdfmod, "glyphless", lambda _textpage: True)
+    record = random_record(random.Random(1))
+    doc = read_pdf(render_pdf(record, variant=1))
+    heads = [ln.cells for ln in doc.lines if ln.cells and "社会公益组织" in ln.cells]
+    assert heads and all("商业企业" in cells and "科研机构" in cells for cells in heads)
+    assert {ln.reader for ln in doc.lines} == {f"pdfplumber ({pdfmod.GLYPHLESS})"}
+    assert any(record["agency"]["name"] in ln.text for ln in doc.lines if not ln.cells)
+    assert parse_bytes(render_pdf(record, variant=1), "r.pdf")["status"] in ("ok", "partial")
