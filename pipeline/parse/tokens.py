@@ -10,7 +10,6 @@ readers decide that with the identities, not here.
 from __future__ import annotations
 
 import re
-import weakref
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
@@ -152,13 +151,19 @@ def _token_for(text: str, line: Line, cell: bool, gap: str) -> list[Tok]:
     return [Tok("text", text, line, cell, gap_before=gap)]
 
 
-_MEMO: weakref.WeakKeyDictionary[Line, list[Tok]] = weakref.WeakKeyDictionary()
+_MEMO: dict[Line, list[Tok]] = {}
+"""Tokens by line (lines hash by identity). Not a WeakKeyDictionary: a line's tokens point back
+at it, so no entry would ever die and a long-lived worker kept every line it had parsed (50-80 MB
+a thousand reports); the memo is emptied when it holds more lines than a few reports have."""
+_MEMO_LINES = 20_000
 
 
 def tokenize_line(line: Line) -> list[Tok]:
     """Tokens of one line (memoised: the table readers look at the same lines more than once)."""
     toks = _MEMO.get(line)
     if toks is None:
+        if len(_MEMO) >= _MEMO_LINES:
+            _MEMO.clear()
         toks = _MEMO[line] = _tokenize_line(line)
     return toks
 
