@@ -59,10 +59,10 @@ __all__ = [
 DEFAULT_MAX_BYTES = 512 * 1024 * 1024
 #: address space allowed to one worker, in bytes ($OGI_WORKER_MEMORY_MB)
 DEFAULT_WORKER_MEMORY = 4 * 1024 * 1024 * 1024
-#: tasks one worker runs before a fresh one takes over ($OGI_WORKER_MAX_TASKS): a worker's resident
-#: memory grows by ~50-80 MB a thousand reports (caches, fragmentation), and one pool now serves a
-#: whole run of 10⁵ reports; a replacement costs ~0.5 s of one core
-DEFAULT_WORKER_MAX_TASKS = 2000
+#: tasks one worker runs before a fresh one takes over ($OGI_WORKER_MAX_TASKS): one pool serves a
+#: whole run of 10⁵ reports, and whatever a parse leaves behind (a C library's leak, fragmented
+#: arenas) must not grow with it; a replacement costs ~0.5 s of one core
+DEFAULT_WORKER_MAX_TASKS = 5000
 #: bytes + path -> record; $OGI_PARSER names another ("module:function"), as the pipeline's resource can
 DEFAULT_PARSER = "pipeline.report:parse_bytes"
 #: what the parse workers import before they take their first file
