@@ -829,9 +829,10 @@ def _narrate_readings(cands: Candidates, choice: dict[str, int], labels: dict[st
                         "why": f"blank cell filled {vals[c]} from the row identity (total = sum of six columns)",
                     }
                 )
-            elif reading.gaps and vals[c] == 0:
-                # the row lost cells (blanks dropped by the tool): its printed zeros could stand
-                # in any of its zero cells, so which of them were blank is not known
+            elif len(reading.gaps) >= 2 and vals[c] == 0:
+                # the row lost two or more cells (blanks dropped by the tool): its printed zeros
+                # could stand in any of its zero cells, so which were blank is not known (one
+                # lost cell is the one the identity fills, and that fill names it)
                 out.repairs.append(
                     {
                         "where": f"applications.{code}.{APPLICANT_COLUMNS[c]}",
