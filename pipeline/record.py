@@ -12,7 +12,7 @@ from typing import Any
 
 from pipeline.form import editions as form
 
-PARSER_VERSION = "0.5.0"  # 0.5: the parser's identities compiled from the registry (fills cite its formulas)
+PARSER_VERSION = "0.6.0"  # 0.6: tables written column by column (pdfminer), labels after their numbers (pdftotext raw), PDF pages without glyphs read by pdfplumber
 
 # ----------------------------------------------------------------------------- table 三
 # Every code list below is derived from the form definition (``pipeline.form.editions``); the

@@ -223,3 +223,21 @@ def test_pinned_variant_roundtrip(case, seed):
     if got["status"] != "ok":
         diffs.append(f"status {got['status']}")
     assert not diffs, _fail(diffs, got, r.text)
+
+
+@pytest.mark.xfail(strict=True, reason="known limitation: a source error in a row that also lost its column")
+def test_known_limitation_source_error_where_a_column_was_lost() -> None:
+    """Found by the property test above under another style seed (kept here, not hidden by the
+    pinned seed): 商业企业 is lost from every row and (六)其他处理 carries a source error (+6 under
+    法律服务机构). The parser places the row's 6 one column off and says ``ok``; it should at
+    least say ``partial`` (table 三 problem) when the reading it chose breaks the column sums."""
+    import json
+    import zlib
+
+    rng = random.Random(24735)
+    bad, _description = violate(random_record(rng), rng)
+    blob = json.dumps({**bad, "parser_version": "0.6.0"}, sort_keys=True, ensure_ascii=False, default=str)
+    r = render(bad, "lost_column", rng=random.Random(zlib.crc32(f"lost_column|{blob}".encode())))
+    got = parse_bytes(r.text.encode("gb18030"), "x.txt")
+    diffs = table_diffs(bad, got)
+    assert not diffs or got["status"] == "partial", diffs

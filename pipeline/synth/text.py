@@ -97,12 +97,21 @@ def render_text(
     return render(record, layout, rng=rng, **overrides).text
 
 
+#: the parser version the renderings' styles have been drawn under since 2026-12-06
+_STYLE_SEED_VERSION = "0.5.0"
+
+
 def render(
     record: dict[str, Any], layout: str, *, rng: random.Random | None = None, **overrides: Any
 ) -> Rendering:
     """``render_text`` plus the style drawn and the damage done (blank, joined and lost cells)."""
     if rng is None:
-        blob = json.dumps(record, sort_keys=True, ensure_ascii=False, default=str)
+        # the style is drawn from the record's content; its parser_version is pinned, so a new
+        # parser version does not reshuffle every rendering the round-trip tests draw
+        seed_record = (
+            {**record, "parser_version": _STYLE_SEED_VERSION} if "parser_version" in record else record
+        )
+        blob = json.dumps(seed_record, sort_keys=True, ensure_ascii=False, default=str)
         rng = random.Random(zlib.crc32(f"{layout}|{blob}".encode()))
     style = draw_style(layout, rng)
     if overrides:
