@@ -20,6 +20,7 @@ install: $(STAMP)
 # every batch under data/raw/ -> data/warehouse/ogi.duckdb, in process (recorded in .dagster_home)
 run: $(STAMP)
 	@mkdir -p $(DAGSTER_HOME) && cp dagster.yaml $(DAGSTER_HOME)/dagster.yaml
+	@fc-list :lang=zh 2>/dev/null | grep -q . || echo "note: no CJK system font; PDFs that do not embed theirs are read by pdfplumber (same text, ~7x the CPU): apt-get install fonts-wqy-microhei"
 	$(BIN)/ogi run
 
 test: $(STAMP)
