@@ -296,3 +296,22 @@ def test_pages_pdfium_has_no_glyphs_for_are_read_by_pdfplumber(monkeypatch: pyte
     assert {ln.reader for ln in doc.lines} == {f"pdfplumber ({pdfmod.GLYPHLESS})"}
     assert any(record["agency"]["name"] in ln.text for ln in doc.lines if not ln.cells)
     assert parse_bytes(render_pdf(record, variant=1), "r.pdf")["status"] in ("ok", "partial")
+
+
+def test_paths_walked_through_pypdfium2_where_pdfiums_handle_is_not_at_hand(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The same walk over pypdfium2's declared functions gives the same subpaths."""
+    import pipeline.extract.pdf_pdfium as pdfium_mod
+
+    data = REAL.read_bytes()
+    pdf = pdfium.PdfDocument(data)
+    try:
+        fast = [pdfium_mod.pdfium_subpaths(p, p.get_mediabox()[0], p.get_mediabox()[3]) for p in pdf]
+        calls = pdfium_mod._Calls()
+        calls.lib = None
+        monkeypatch.setattr(pdfium_mod, "_calls", calls)
+        bound = [pdfium_mod.pdfium_subpaths(p, p.get_mediabox()[0], p.get_mediabox()[3]) for p in pdf]
+    finally:
+        pdf.close()
+    assert bound == fast and any(fast)

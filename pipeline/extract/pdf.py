@@ -26,7 +26,6 @@ reason. Nothing raises.
 
 from __future__ import annotations
 
-import ctypes
 import io
 import re
 from bisect import bisect_right
@@ -205,71 +204,7 @@ def _plumber_text_lines(plumber: _Plumber, page: _Page, start: int) -> list[Line
 _pdfium_chars = pdfium_chars  # the page's chars (pdf_pdfium.py)
 
 
-def _pdfium_subpaths(page: Any, left: float, top: float) -> list[list[tuple[str, tuple[float, float]]]]:
-    """Every path of the page (form XObjects included) as subpaths of (operator, point).
-
-    Operators are pdfminer's: 'm', 'l', 'c' (a Bézier keeps only its end point, as pdfminer's
-    point list does) and 'h' (close, back at the start); points are in page space, y downwards.
-    Walked by ``pdf_pdfium.pdfium_subpaths``, or here through pypdfium2's bindings where that
-    has no library handle.
-    """
-    fast = pdfium_subpaths(page, left, top)
-    if fast is not None:
-        return fast
-    import pypdfium2.raw as c
-
-    matrix = c.FS_MATRIX()
-    x, y = ctypes.c_float(), ctypes.c_float()
-    out: list[list[tuple[str, tuple[float, float]]]] = []
-
-    def walk(objects: list[Any], parent: tuple[float, ...] | None) -> None:
-        for obj in objects:
-            kind = c.FPDFPageObj_GetType(obj)
-            if kind not in (c.FPDF_PAGEOBJ_PATH, c.FPDF_PAGEOBJ_FORM) or not c.FPDFPageObj_GetMatrix(
-                obj, matrix
-            ):
-                continue
-            a, b, cc, d, e, f = matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f
-            if parent is not None:
-                pa, pb, pc, pd, pe, pf = parent
-                a, b, cc, d, e, f = (
-                    a * pa + b * pc,
-                    a * pb + b * pd,
-                    cc * pa + d * pc,
-                    cc * pb + d * pd,
-                    e * pa + f * pc + pe,
-                    e * pb + f * pd + pf,
-                )
-            if kind == c.FPDF_PAGEOBJ_FORM:
-                inner = [c.FPDFFormObj_GetObject(obj, j) for j in range(c.FPDFFormObj_CountObjects(obj))]
-                walk(inner, (a, b, cc, d, e, f))
-                continue
-            sub: list[tuple[str, tuple[float, float]]] = []
-            bezier = 0
-            for s in range(c.FPDFPath_CountSegments(obj)):
-                seg = c.FPDFPath_GetPathSegment(obj, s)
-                kind_s = c.FPDFPathSegment_GetType(seg)
-                c.FPDFPathSegment_GetPoint(seg, x, y)
-                px, py = x.value, y.value
-                point = (a * px + cc * py + e - left, top - (b * px + d * py + f))
-                if kind_s == c.FPDF_SEGMENT_MOVETO:
-                    if sub:
-                        out.append(sub)
-                    sub = [("m", point)]
-                elif kind_s == c.FPDF_SEGMENT_BEZIERTO:
-                    bezier += 1
-                    if bezier % 3 == 0:  # two control points, then the end point
-                        sub.append(("c", point))
-                else:
-                    sub.append(("l", point))
-                if c.FPDFPathSegment_GetClose(seg) and sub:
-                    sub.append(("h", sub[0][1]))
-            if sub:
-                out.append(sub)
-
-    raw = page.raw
-    walk([c.FPDFPage_GetObject(raw, j) for j in range(c.FPDFPage_CountObjects(raw))], None)
-    return out
+_pdfium_subpaths = pdfium_subpaths  # every path of the page as subpaths (pdf_pdfium.py)
 
 
 def _edge(kind: str, x0: float, x1: float, top: float, bottom: float, orientation: str | None) -> Obj:

@@ -154,22 +154,20 @@ def glyphless(textpage: Any, sample: int = 48) -> bool:
 Subpath = list[tuple[str, tuple[float, float]]]
 
 
-def pdfium_subpaths(page: Any, left: float, top: float) -> list[Subpath] | None:
-    """Every path of the page (form XObjects included) as subpaths of (operator, point); None
-    where pdfium's library handle is not at hand (the caller then walks through pypdfium2).
+def pdfium_subpaths(page: Any, left: float, top: float) -> list[Subpath]:
+    """Every path of the page (form XObjects included) as subpaths of (operator, point).
 
     Operators are pdfminer's: 'm', 'l', 'c' (a Bézier keeps only its end point, as pdfminer's
     point list does) and 'h' (close, back at the start); points are in page space, y downwards.
-    The same walk and arithmetic as through pypdfium2's bindings, without their conversions.
+    pdfium's functions are called on its library handle without pypdfium2's conversions, or
+    through pypdfium2's bindings where that handle is not at hand: the same walk either way.
     """
     global _calls
     if _calls is None:
         _calls = _Calls()
-    lib = _calls.lib
-    if lib is None:
-        return None
     import pypdfium2.raw as c
 
+    lib = _calls.lib
     f = _path_functions(lib)
     count_objects, get_object, obj_type, obj_matrix = f[0], f[1], f[2], f[3]
     form_count, form_object, count_segments, get_segment = f[4], f[5], f[6], f[7]
@@ -224,32 +222,37 @@ def pdfium_subpaths(page: Any, left: float, top: float) -> list[Subpath] | None:
             if sub:
                 out.append(sub)
 
-    raw = _Ptr(ctypes.cast(page.raw, ctypes.c_void_p).value)
+    raw = _Ptr(ctypes.cast(page.raw, ctypes.c_void_p).value) if lib is not None else page.raw
     walk([get_object(raw, j) for j in range(count_objects(raw))], None)
     return out
 
 
+_PATH_FUNCTIONS: tuple[tuple[str, Any], ...] = (  # name, return type on the library handle
+    ("FPDFPage_CountObjects", ctypes.c_int),
+    ("FPDFPage_GetObject", _Ptr),
+    ("FPDFPageObj_GetType", ctypes.c_int),
+    ("FPDFPageObj_GetMatrix", ctypes.c_int),
+    ("FPDFFormObj_CountObjects", ctypes.c_int),
+    ("FPDFFormObj_GetObject", _Ptr),
+    ("FPDFPath_CountSegments", ctypes.c_int),
+    ("FPDFPath_GetPathSegment", _Ptr),
+    ("FPDFPathSegment_GetType", ctypes.c_int),
+    ("FPDFPathSegment_GetPoint", ctypes.c_int),
+    ("FPDFPathSegment_GetClose", ctypes.c_int),
+)
 _paths: tuple[Any, ...] | None = None
 
 
 def _path_functions(lib: Any) -> tuple[Any, ...]:
+    """The path functions on pdfium's library handle, or pypdfium2's declared ones (``lib`` None)."""
+    if lib is None:
+        import pypdfium2.raw as c
+
+        return tuple(getattr(c, name) for name, _restype in _PATH_FUNCTIONS)
     global _paths
     if _paths is None:
-        names = (
-            ("FPDFPage_CountObjects", ctypes.c_int),
-            ("FPDFPage_GetObject", _Ptr),
-            ("FPDFPageObj_GetType", ctypes.c_int),
-            ("FPDFPageObj_GetMatrix", ctypes.c_int),
-            ("FPDFFormObj_CountObjects", ctypes.c_int),
-            ("FPDFFormObj_GetObject", _Ptr),
-            ("FPDFPath_CountSegments", ctypes.c_int),
-            ("FPDFPath_GetPathSegment", _Ptr),
-            ("FPDFPathSegment_GetType", ctypes.c_int),
-            ("FPDFPathSegment_GetPoint", ctypes.c_int),
-            ("FPDFPathSegment_GetClose", ctypes.c_int),
-        )
         out = []
-        for name, restype in names:
+        for name, restype in _PATH_FUNCTIONS:
             fn = lib[name]
             fn.restype = restype
             out.append(fn)
