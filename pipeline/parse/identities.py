@@ -188,22 +188,22 @@ class Equation:
 
 def _sides(eq: Equation, grid: dict) -> tuple[list[Cell], list[Cell], Value, Value]:
     """``Identity.sides`` on concrete cells of ``grid`` (line -> list of values)."""
-    up: list[Cell] = []
-    um: list[Cell] = []
-    kp = km = 0
-    for c in eq.plus:
-        v = grid[c[0]][c[1]]
-        if v is None:
-            up.append(c)
-        else:
-            kp += v
-    for c in eq.minus:
-        v = grid[c[0]][c[1]]
-        if v is None:
-            um.append(c)
-        else:
-            km += v
+    up, kp = _unknown_and_sum(eq.plus, grid)
+    um, km = _unknown_and_sum(eq.minus, grid)
     return up, um, kp, km
+
+
+def _unknown_and_sum(cells: tuple[Cell, ...], grid: dict) -> tuple[list[Cell], Value]:
+    """The cells of one side that are unknown, and the sum of the known ones."""
+    unknown: list[Cell] = []
+    known: Value = 0
+    for c in cells:
+        v = grid[c[0]][c[1]]
+        if v is None:
+            unknown.append(c)
+        else:
+            known += v
+    return unknown, known
 
 
 def _holds(eq: Equation, grid: dict) -> bool:
