@@ -29,6 +29,7 @@ from __future__ import annotations
 import io
 import re
 from bisect import bisect_right
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -166,12 +167,18 @@ def _scan_pages(pdf: Any) -> list[_Page]:
 
 def _text_lines(page: _Page, start: int) -> list[Line]:
     """Prose Lines of a page from pdfium's text, page footers dropped."""
+    return _prose_lines(_LINES.split(_CONTROL.sub("", page.text)), page, start)
+
+
+def _prose_lines(texts: Iterable[str], page: _Page, start: int, reader: str | None = None) -> list[Line]:
+    """Prose Lines of a page's lines of text, page footers dropped."""
     out: list[Line] = []
-    for k, raw in enumerate(_LINES.split(_CONTROL.sub("", page.text))):
+    for k, raw in enumerate(texts):
         if PAGE_FOOTER.match(raw):
             continue
         line = prose_line(raw, start + k, page.number)
         if line is not None:
+            line.reader = reader
             out.append(line)
     return out
 
@@ -189,15 +196,7 @@ def _plumber_text_lines(plumber: _Plumber, page: _Page, start: int) -> list[Line
         return []
     if has_doubles(chars):
         chars = dedupe(chars)
-    out: list[Line] = []
-    for k, (_top, raw) in enumerate(prose_lines(chars)):
-        if PAGE_FOOTER.match(raw):
-            continue
-        line = prose_line(raw, start + k, page.number)
-        if line is not None:
-            line.reader = f"pdfplumber ({GLYPHLESS})"
-            out.append(line)
-    return out
+    return _prose_lines((text for _top, text in prose_lines(chars)), page, start, f"pdfplumber ({GLYPHLESS})")
 
 
 # ----------------------------------------------------------------------------- pdfium geometry
