@@ -227,35 +227,22 @@ class WorkerPool:
                 submit(task)
                 if len(pending) >= window:
                     break
-            yield from self.drain(pending, ordered=ordered, refill=source, submit=submit)
+            while pending:
+                if ordered:
+                    key, fut, started = pending.popleft()
+                else:
+                    done, _ = wait([p[1] for p in pending], return_when=FIRST_COMPLETED)
+                    i = next(i for i, p in enumerate(pending) if p[1] in done)
+                    key, fut, started = pending[i]
+                    del pending[i]
+                out = self.outcome(key, fut, started)
+                nxt = next(source, None)  # one finished, one more in flight
+                if nxt is not None:
+                    submit(nxt)
+                yield out
         finally:
             for _key, fut, _t in pending:
                 fut.cancel()
-
-    def drain(
-        self,
-        pending: deque[tuple[Any, Future, float]],
-        *,
-        ordered: bool = False,
-        refill: Iterator[tuple[Any, tuple[Any, ...]]] | None = None,
-        submit: Callable[[tuple[Any, tuple[Any, ...]]], None] | None = None,
-    ) -> Iterator[Outcome]:
-        """Outcomes of already scheduled ``(key, future, started)`` entries, topped up from
-        ``refill`` as each one finishes."""
-        while pending:
-            if ordered:
-                key, fut, started = pending.popleft()
-            else:
-                done, _ = wait([p[1] for p in pending], return_when=FIRST_COMPLETED)
-                i = next(i for i, p in enumerate(pending) if p[1] in done)
-                key, fut, started = pending[i]
-                del pending[i]
-            out = self.outcome(key, fut, started)
-            if refill is not None and submit is not None:
-                nxt = next(refill, None)
-                if nxt is not None:
-                    submit(nxt)
-            yield out
 
     def group(self) -> TaskGroup:
         """A set of tasks queued now whose outcomes are read later, as they finish."""

@@ -39,9 +39,9 @@ class _Next:
     group: TaskGroup | None = None  # its files, queued on the workers
 
 
-def _plan(layout: Layout, batch: str, settings: ParseSettings) -> list[Task] | BatchResult:
-    """The tasks ``update_batch`` would hand the runner for ``batch``, or its result when it
-    returns without asking (the batch is unchanged: nothing written)."""
+def plan_parse(layout: Layout, batch: str, settings: ParseSettings) -> list[Task] | BatchResult:
+    """The tasks ``update_batch`` would hand the runner for ``batch``, captured where it hands
+    them over (nothing is written), or its result when it returns without asking (unchanged)."""
 
     def capture(_target: str, tasks: Iterable[Task], *_a: Any, **_k: Any) -> Iterator[Outcome]:
         raise _Planned(list(tasks))
@@ -64,7 +64,7 @@ def update_batches(
 
     def prepare(batch: str) -> _Next:
         nonlocal pool
-        plan = _plan(layout, batch, settings)
+        plan = plan_parse(layout, batch, settings)
         if isinstance(plan, BatchResult):
             return _Next(batch, result=plan)
         if not plan:

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pipeline.load.batch import BatchResult, ParseSettings, update_batch
+from pipeline.load.batches import plan_parse
 from pipeline.load.layout import Layout
 from pipeline.load.shard_store import ShardStore
 from pipeline.runner import Outcome, run_tasks
@@ -52,23 +53,10 @@ class ShardResult:
     path: str
 
 
-class _Planned(Exception):
-    def __init__(self, tasks: list[Task]) -> None:
-        super().__init__(f"{len(tasks)} tasks")
-        self.tasks = tasks
-
-
 def plan_batch(layout: Layout, batch: str, settings: ParseSettings) -> list[Task]:
     """The parse tasks ``update_batch`` would run for ``batch`` now (empty: nothing to parse)."""
-
-    def capture(_target: str, tasks: Iterable[Task], *_a: Any, **_k: Any) -> Iterator[Outcome]:
-        raise _Planned(list(tasks))
-
-    try:
-        update_batch(layout, batch, settings, run=capture)  # returns early (writes nothing) when unchanged
-    except _Planned as planned:
-        return planned.tasks
-    return []
+    plan = plan_parse(layout, batch, settings)
+    return [] if isinstance(plan, BatchResult) else plan
 
 
 def cut(batch: str, tasks: list[Task], shard_files: int) -> list[Shard]:
