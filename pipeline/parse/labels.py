@@ -17,6 +17,19 @@ from pipeline import form
 from pipeline.form import clean_label, match_group
 from pipeline.record import APPLICATION_ROW_LABELS, APPLICATION_ROWS
 
+#: table 三's column heads as printed, numbering and all: '其他' and '总计' name columns, while the
+#: rows are '3.其他' and '（七）总计'
+APPLICANT_HEADS = frozenset(
+    [
+        *(c.label for c in form.APPLICANT_COLUMNS),
+        form.editions.LEGAL_PERSON_HEAD,
+        form.editions.APPLICANT_HEAD,
+        "其它",
+        "合计",
+        "小计",
+    ]
+)
+
 __all__ = [
     "GROUP_ROWS",
     "clean_label",

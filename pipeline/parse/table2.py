@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from pipeline import form
 from pipeline.extract.document import Line
+from pipeline.extract.text import PAGE_FOOTER
 from pipeline.parse.labels import match_item
 from pipeline.parse.readings import readings
 from pipeline.parse.tokens import (
@@ -109,7 +110,6 @@ _MEASURE_HEADS = {
 }
 #: (stock, flow) measures of one item where the stock is at least the flow (form rule H13)
 _STOCK_FLOW = (("in_force", "issued"), ("total_published", "new_published"))
-_PAGE_NUMBER = re.compile(r"^\s*[-—–]\s*\d{1,3}\s*[-—–]\s*$")
 
 
 def _by_column(lines: list[Line], fmt: int) -> dict[str, list[Tok]] | None:
@@ -126,7 +126,7 @@ def _by_column(lines: list[Line], fmt: int) -> dict[str, list[Tok]] | None:
     seen: dict[str, int] = {}  # item -> how many numbers came before its label
     under: list[tuple[str, list[Tok]]] = []  # a measure's head and the numbers right after it
     for line in lines:
-        if _PAGE_NUMBER.match(line.text):
+        if PAGE_FOOTER.match(line.text):
             continue
         toks = tokenize_line(line)
         has_num = any(t.kind == "num" for t in toks)

@@ -23,6 +23,7 @@ from pipeline.extract.document import Line
 from pipeline.parse.columns import Layout, placed_tokens, text_columns
 from pipeline.parse.identities import T3, fill_table3, rules, solve_line
 from pipeline.parse.labels import (
+    APPLICANT_HEADS,
     GROUP_ROWS,
     clean_label,
     enumerator,
@@ -88,19 +89,6 @@ HEADER_WORDS = frozenset(
             "备注",
         ],
         form.editions.ITEM_HEAD,
-    ]
-)
-
-#: table 三's column heads as printed, numbering and all: '其他' and '总计' name columns, while the
-#: rows are '3.其他' and '（七）总计'
-APPLICANT_HEADS = frozenset(
-    [
-        *(c.label for c in form.APPLICANT_COLUMNS),
-        form.editions.LEGAL_PERSON_HEAD,
-        form.editions.APPLICANT_HEAD,
-        "其它",
-        "合计",
-        "小计",
     ]
 )
 

@@ -24,21 +24,18 @@ the ordinary reader.
 
 from __future__ import annotations
 
-import re
 from itertools import product
 
 from pipeline.extract.document import Line
+from pipeline.extract.text import PAGE_FOOTER
 from pipeline.parse.identities import T3, residual, rules, solve_line
+from pipeline.parse.labels import APPLICANT_HEADS
 from pipeline.parse.tokens import Tok, tokenize_line
 from pipeline.record import APPLICATION_ROW_FORMATS, APPLICATION_ROWS
 
 #: characters of table 三's column heads (and their wrapped pieces): such text among the numbers
 #: is a head the tool wrote where its column starts, not a row label
-_HEAD_CHARS = frozenset(
-    "自然人商业企业科研机构社会公益组织法律服务机构其他其它总计合计小计申请人情况法人或其他组织"
-)
-#: a page number between two pages of the table ('- 4 -', '— 12 —', '第2页')
-_PAGE_NUMBER = re.compile(r"^\s*(?:[-—–]\s*\d{1,3}\s*[-—–]|第\s*\d{1,3}\s*页(?:\s*共\s*\d{1,3}\s*页)?)\s*$")
+_HEAD_CHARS = frozenset("".join(APPLICANT_HEADS))
 #: form rows per edition, in printed order
 _ROWS = {fmt: [c for c in APPLICATION_ROWS if fmt in APPLICATION_ROW_FORMATS[c]] for fmt in (2019, 2021)}
 #: the first rows both editions print alike (一 … （五）5.要求行政机关确认…)
@@ -68,7 +65,7 @@ def _runs(lines: list[Line], start: int, stop_words: tuple[str, ...]) -> tuple[l
     end = start
     for li in range(start, min(len(lines), start + _MAX_LINES)):
         line = lines[li]
-        if _PAGE_NUMBER.match(line.text):
+        if PAGE_FOOTER.match(line.text):
             continue
         if li > start and any(w in line.text for w in stop_words):
             break
